@@ -1,0 +1,3 @@
+from paperdb.cli import app
+
+app(prog_name="paperdb")
