@@ -1,0 +1,23 @@
+"""Errors whose messages are written for the person at the terminal."""
+
+from __future__ import annotations
+
+
+class PaperdbError(Exception):
+    """Base class: the CLI prints the message on one line and exits 1."""
+
+
+class InputError(PaperdbError):
+    """A path or file given to paperdb cannot be used (missing, binary, undecodable)."""
+
+
+class DatabaseError(PaperdbError):
+    """The database cannot be opened, is not a paperdb database, or is newer than this code."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another paperdb process holds the write lock for longer than the busy timeout."""
+
+
+class QueryError(PaperdbError):
+    """A query or filter value cannot be used (bad FTS syntax, unknown id, bad year range)."""

@@ -1,0 +1,72 @@
+"""Plain record types shared by the importers, the ingest layer and the queries.
+
+Importers emit :class:`PaperRecord` (one per list entry, a *mention*) and
+:class:`ImportWarning` (one per list line that could not be read). Neither knows
+anything about SQLite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLink:
+    """A code repository named by an entry."""
+
+    url: str
+    framework: str | None = None  # normalized: "PyTorch", "TensorFlow+PyTorch", ...
+    official: bool = False  # the list marks it as the authors' own, e.g. "(Author)"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    """One entry of one list, normalized, remembering where it came from."""
+
+    title: str
+    line: int  # 1-based line of the entry's first line in its file
+    raw: str  # the entry's source text, verbatim (all of its lines)
+    file: str = ""  # file name the entry came from ("awesome.md")
+    section: tuple[str, ...] = ()  # heading path, outermost first
+    fmt: str = ""  # the grammar that read the entry ("numbered", "table", ...)
+    year: int | None = None
+    venue: str | None = None  # canonical short name ("NeurIPS"); unknown names as written
+    venue_raw: str | None = None  # what the list wrote, before aliasing
+    presentation: str | None = None  # oral | spotlight | poster | workshop | best
+    topic: str | None = None  # canonical topic slug ("quantization")
+    paper_url: str | None = None
+    broken_link: bool = False  # the link target is not a URL (e.g. the title text)
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] | None = None  # None: the entry names no authors
+    nickname: str | None = None
+    code: tuple[CodeLink, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """``file:line`` so reports can point at the entry."""
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportWarning:
+    """A list or table line the importer could not read as a paper entry."""
+
+    file: str
+    line: int
+    reason: str
+    raw: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ParsedList:
+    """What an importer made of one file."""
+
+    file: str
+    fmt: str  # the dominant grammar of the file ("mixed" where sections differ)
+    records: list[PaperRecord] = field(default_factory=list)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    skipped: int = 0  # lines in non-paper sections/tables (TOC, People, legends) passed over
