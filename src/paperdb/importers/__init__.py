@@ -48,7 +48,7 @@ def _vocabulary(items: list[Item | Row]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _readers(fmt: str | None, ordered: bool, vocab: frozenset[str]) -> list[Reader]:
+def _readers(fmt: str | None, item: Item, vocab: frozenset[str]) -> list[Reader]:
     def numbered(text: str) -> g.Fields | None:
         return g.read_numbered(text, vocab)
 
@@ -61,7 +61,10 @@ def _readers(fmt: str | None, ordered: bool, vocab: frozenset[str]) -> list[Read
     if fmt is not None:
         return [table[fmt]] if fmt in table else []
     readers: list[Reader] = [g.read_dated, g.read_nickname, g.read_blog]
-    if ordered:
+    ctx = item.context
+    # A numbered plain-text line is a paper only under headings that say what it is
+    # (a venue, a year or a topic): "1. Open a terminal" in a README is not.
+    if item.ordered and (ctx.venue or ctx.topic or ctx.year):
         readers.append(numbered)
     return readers
 
@@ -127,7 +130,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
                 result.skipped += 1  # table of contents, empty item
                 continue
             fields = None
-            for reader in _readers(fmt, item.ordered, vocab):
+            for reader in _readers(fmt, item, vocab):
                 fields = reader(item.text)
                 if fields is not None:
                     break
@@ -143,6 +146,8 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
 def _why(item: Item, fmt: str | None) -> str:
     if fmt is not None:
         return f"not a {fmt!r} entry: {FORMAT_HELP[fmt]}"
-    if "[" not in item.text and not item.ordered:
+    if "[" not in item.text:
+        if item.ordered:
+            return "numbered plain-text item under headings that name no venue, year or topic"
         return "plain bullet with no link, venue or year: not read as a paper"
     return "could not find a title link, a 'Title, Venue Year' or a 'YYYY-VENUE-[Title](url)'"

@@ -45,10 +45,10 @@ class Heading:
         years = tuple(nz.years_in(text))
         venue = presentation = None
         bare = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text).strip(" -_:()")
-        if re.match(r"^arxiv\s*[0-9]{4}$", text, re.IGNORECASE) or (
-            bare and nz.lookup_venue(bare) is not None
-        ):
-            venue, presentation = nz.canonical_venue(bare or "arXiv")
+        if re.match(r"^arxiv\s*[0-9]{4}$", text, re.IGNORECASE):
+            venue = "arXiv"  # "arxiv2001": preprints of January 2020
+        elif bare and nz.lookup_venue(bare) is not None:
+            venue, presentation = nz.canonical_venue(bare)
         topic = None if venue else nz.canonical_topic(text)
         return cls(
             level=level,
