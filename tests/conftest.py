@@ -1,0 +1,49 @@
+"""Shared fixtures: no test may touch a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+from typer.testing import CliRunner
+
+from paperdb import importers
+from paperdb.db import open_db
+from tests.helpers import fake_parse
+
+
+@pytest.fixture(autouse=True)
+def _isolated_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point PAPERDB_DB at a fresh temporary path for every test."""
+    monkeypatch.setenv("PAPERDB_DB", str(tmp_path_factory.mktemp("home") / "paperdb.db"))
+    monkeypatch.delenv("PAPERDB_TEST_PAUSE_AFTER_FILES", raising=False)
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    """An in-memory, fully migrated database."""
+    database = open_db(":memory:")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A migrated database file in tmp_path."""
+    path = tmp_path / "test.db"
+    open_db(path).close()
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace the real importers with :func:`fake_parse`."""
+    monkeypatch.setattr(importers, "parse_text", fake_parse)
+    monkeypatch.setattr(importers, "FORMATS", (*importers.FORMATS, "fake"))

@@ -1,0 +1,54 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from paperdb.models import CodeLink, ImportWarning, PaperRecord, ParsedList
+
+
+def fake_parse(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
+    """A tiny, exact grammar so ingest tests do not depend on the real importers.
+
+    ``- Title | year=2020 | venue=ICLR | arxiv=1803.03635 | authors=A;B | topic=pruning
+    | code=URL | tags=x;y | url=URL | pres=oral`` is an entry; ``* text`` is a warning;
+    ``# Heading`` sets the section; anything else is ignored.
+    """
+    parsed = ParsedList(file=file, fmt=fmt or "fake")
+    section: tuple[str, ...] = ()
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("# "):
+            section = (line[2:].strip(),)
+        elif line.startswith("* "):
+            parsed.warnings.append(ImportWarning(file, number, "unreadable", line))
+        elif line.startswith("- "):
+            title, *pairs = [part.strip() for part in line[2:].split("|")]
+            fields = dict(pair.split("=", 1) for pair in pairs)
+            parsed.records.append(
+                PaperRecord(
+                    title=title,
+                    line=number,
+                    raw=line,
+                    file=file,
+                    section=section,
+                    fmt=parsed.fmt,
+                    year=int(fields["year"]) if "year" in fields else None,
+                    venue=fields.get("venue"),
+                    venue_raw=fields.get("venue"),
+                    presentation=fields.get("pres"),
+                    topic=fields.get("topic"),
+                    paper_url=fields.get("url"),
+                    arxiv_id=fields.get("arxiv"),
+                    authors=tuple(fields["authors"].split(";")) if "authors" in fields else None,
+                    nickname=fields.get("nick"),
+                    code=tuple(CodeLink(u, "PyTorch", True) for u in fields.get("code", "").split(";") if u),
+                    tags=tuple(t for t in fields.get("tags", "").split(";") if t),
+                )
+            )
+    return parsed
+
+
+
+def counts(db: Database) -> dict[str, int]:
+    """Row count of every table (FTS shadow tables included)."""
+    return {name: db[name].count for name in db.table_names()}

@@ -1,0 +1,181 @@
+"""Schema: exact tables and columns, FTS triggers, idempotent apply, refusals."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from paperdb.db import (
+    load_migrations,
+    migration_files,
+    migration_status,
+    open_db,
+    split_statements,
+)
+from paperdb.errors import DatabaseError
+
+EXPECTED_COLUMNS = {
+    "sources": ["id", "path", "name", "format", "content_hash", "n_entries", "n_warnings",
+                "imported_at"],
+    "venues": ["name", "kind"],
+    "venue_aliases": ["alias", "venue"],
+    "topics": ["slug", "name"],
+    "topic_aliases": ["alias", "topic"],
+    "authors": ["id", "name"],
+    "code_repos": ["id", "url", "host", "framework", "official"],
+    "tags": ["id", "name"],
+    "papers": ["id", "title", "title_key", "year", "venue", "presentation", "arxiv_id",
+               "paper_url", "nickname", "authors", "n_mentions", "has_code", "created_at"],
+    "entries": ["id", "source_id", "line", "raw", "section", "fmt", "title", "title_key",
+                "year", "venue", "venue_raw", "presentation", "topic", "paper_url",
+                "broken_link", "arxiv_id", "nickname", "paper_id"],
+    "entry_authors": ["entry_id", "author_id", "position"],
+    "entry_code": ["entry_id", "repo_id"],
+    "entry_tags": ["entry_id", "tag_id"],
+    "import_warnings": ["id", "source_id", "line", "reason", "raw"],
+    "papers_fts": ["title", "nickname", "authors", "venue"],
+}
+EXPECTED_VIEWS = {
+    "paper_topics": ["paper_id", "topic"],
+    "paper_authors": ["paper_id", "author_id"],
+    "paper_code": ["paper_id", "repo_id"],
+    "paper_tags": ["paper_id", "tag_id"],
+}
+
+
+def schema(db: Database) -> list[tuple[str, str, str]]:
+    return list(db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall())
+
+
+def test_exact_tables_and_columns(db: Database) -> None:
+    fts_shadow = {f"papers_fts_{s}" for s in ("data", "idx", "docsize", "config")}
+    assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow}
+    for table, columns in EXPECTED_COLUMNS.items():
+        assert list(db[table].columns_dict) == columns, table
+    assert set(db.view_names()) == set(EXPECTED_VIEWS)
+    for view, columns in EXPECTED_VIEWS.items():
+        assert [c.name for c in db.view(view).columns] == columns, view
+
+
+def test_filter_columns_are_indexed(db: Database) -> None:
+    def indexed(table: str) -> set[str]:
+        return {idx.columns[0] for idx in db[table].indexes} | set(db[table].pks)
+
+    assert {"year", "venue", "title_key", "arxiv_id"} <= indexed("papers")
+    assert {"paper_id", "source_id", "title_key", "arxiv_id", "topic"} <= indexed("entries")
+    assert {"entry_id", "author_id"} <= indexed("entry_authors")
+    assert {"entry_id", "repo_id"} <= indexed("entry_code")
+    assert {"entry_id", "tag_id"} <= indexed("entry_tags")
+
+
+def test_fts_index_and_triggers(db: Database) -> None:
+    assert db["papers"].detect_fts() == "papers_fts"
+    triggers = {t.name: t.table for t in db.triggers}
+    assert triggers == {"papers_ai": "papers", "papers_ad": "papers", "papers_au": "papers"}
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
+    assert "unicode61 remove_diacritics 2" in sql
+
+
+def test_fts_follows_papers(db: Database) -> None:
+    db.execute(
+        "INSERT INTO papers (title, title_key, created_at) VALUES ('Lottery Tickets', 'x', 'now')"
+    )
+    db.execute("UPDATE papers SET authors = 'Jonathan Frankle' WHERE id = 1")
+    hits = db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'frankle'").fetchall()
+    assert hits == [(1,)]
+    db.execute("DELETE FROM papers")
+    assert db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'lottery'").fetchall() == []
+
+
+def test_second_apply_changes_nothing(db_path: Path) -> None:
+    db = open_db(db_path)
+    before = schema(db)
+    applied = [s.name for s in migration_status(db)]
+    load_migrations().apply(db)
+    db.close()
+    db = open_db(db_path)
+    assert schema(db) == before
+    assert [s.name for s in migration_status(db)] == applied
+    assert db["_sqlite_migrations"].count == len(migration_files())
+    assert all(s.applied_at for s in migration_status(db))
+
+
+def test_migration_files_are_numbered_and_recorded(db: Database) -> None:
+    names = [p.stem for p in migration_files()]
+    assert names[:2] == ["0001_initial", "0002_papers_fts"]
+    assert [s.name for s in migration_status(db)] == names
+
+
+def test_open_db_settings(db_path: Path) -> None:
+    db = open_db(db_path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_failing_migration_leaves_nothing_and_stays_pending(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_ok.sql").write_text("CREATE TABLE a (x);\n")
+    (folder / "0002_bad.sql").write_text("CREATE TABLE b (x);\nINSERT INTO nowhere VALUES (1);\n")
+    db = Database(memory=True)
+    with pytest.raises(sqlite3.OperationalError):
+        load_migrations(folder).apply(db)
+    assert "b" not in db.table_names()
+    assert [m.name for m in load_migrations(folder).pending(db)] == ["0002_bad"]
+
+
+def test_split_statements_keeps_triggers_whole() -> None:
+    script = (
+        "CREATE TABLE t (a);\n"
+        "CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN\n"
+        "  INSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (2);\nEND;\n"
+        "-- trailing comment\n"
+    )
+    statements = list(split_statements(script))
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+def test_newer_database_is_refused(db_path: Path) -> None:
+    db = open_db(db_path)
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "paperdb", "name": "9999_from_the_future", "applied_at": "later"}
+    )
+    db.close()
+    with pytest.raises(DatabaseError, match="newer paperdb"):
+        open_db(db_path)
+
+
+@pytest.mark.parametrize(
+    "content", [b"# just markdown\n" * 20, b"SQLite format 3\x00" + b"\xff" * 200],
+    ids=["text", "corrupt-header"],
+)
+def test_non_sqlite_file_is_refused_and_unchanged(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match="not a paperdb database"):
+        open_db(path)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE things (x)")
+    other.commit()
+    other.close()
+    with pytest.raises(DatabaseError, match="not a paperdb database"):
+        open_db(path)
+    assert sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall() == [
+        ("things",)
+    ]
+
+
+def test_folder_as_database_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="folder"):
+        open_db(tmp_path)
