@@ -236,3 +236,14 @@ def test_ensure_seeded_builds_once(tmp_path: Path) -> None:
     assert db["sources"].count == 5
     db.close()
     assert ensure_seeded(path) is None
+
+
+def test_reference_venues_and_topics_are_loaded(db: Database, tmp_path: Path) -> None:
+    import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    assert db["venues"].get("NeurIPS")["kind"] == "conference"
+    alias = db.execute("SELECT venue FROM venue_aliases WHERE alias = 'nips'").fetchone()
+    assert alias == ("NeurIPS",)
+    assert db["topics"].get("pruning")["name"] == "Pruning"
+    assert db.execute("SELECT topic FROM topic_aliases WHERE alias = '剪枝'").fetchone() == (
+        "pruning",
+    )

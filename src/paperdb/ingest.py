@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -538,6 +539,42 @@ def refresh_papers(db: Database, paper_ids: Iterable[int]) -> None:
                 )
 
 
+def _tsv_rows(name: str) -> list[list[str]]:
+    """Rows of a bundled ``paperdb/data/*.tsv`` file (``#`` lines are comments)."""
+    resource = resources.files("paperdb").joinpath("data", name)
+    if not resource.is_file():
+        return []
+    rows = []
+    for line in resource.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            cells = line.split("\t")
+            rows.append(cells + [""] * (3 - len(cells)))
+    return rows
+
+
+def load_reference_data(db: Database) -> None:
+    """Add the bundled venues, topics and their aliases; rows already present are kept."""
+    conn = db.conn
+    for name, kind, aliases in _tsv_rows("venues.tsv"):
+        conn.execute("INSERT OR IGNORE INTO venues (name, kind) VALUES (?, ?)",
+                     (name, kind or None))
+        conn.execute("UPDATE venues SET kind = ? WHERE name = ? AND kind IS NULL",
+                     (kind or None, name))
+        conn.executemany(
+            "INSERT OR IGNORE INTO venue_aliases (alias, venue) VALUES (?, ?)",
+            [(alias.strip(), name) for alias in aliases.split(",") if alias.strip()],
+        )
+    for slug, display, aliases in _tsv_rows("topics.tsv"):
+        conn.execute("INSERT OR IGNORE INTO topics (slug, name) VALUES (?, ?)",
+                     (slug, display or None))
+        conn.execute("UPDATE topics SET name = ? WHERE slug = ? AND name IS NULL",
+                     (display or None, slug))
+        conn.executemany(
+            "INSERT OR IGNORE INTO topic_aliases (alias, topic) VALUES (?, ?)",
+            [(alias.strip(), slug) for alias in aliases.split(",") if alias.strip()],
+        )
+
+
 def import_paths(
     db: Database,
     paths: Iterable[Path | str],
@@ -556,6 +593,7 @@ def import_paths(
     report = ImportReport()
     writer = _Writer(db)
     with write_transaction(db):
+        load_reference_data(db)
         for done, path in enumerate(files):
             if progress is not None:
                 progress(done, len(files), path.name)
