@@ -524,19 +524,22 @@ def refresh_papers(db: Database, paper_ids: Iterable[int]) -> None:
                 f"SELECT id, {', '.join(_SUMMARY)} FROM papers WHERE id IN ({marks})", params
             )
         }
+        updates: list[tuple[Any, ...]] = []
+        deletes: list[tuple[int]] = []
         for paper_id in chunk:
             if paper_id not in current:
                 continue
             if paper_id not in mentions:
-                conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
+                deletes.append((paper_id,))
                 continue
             summary = _summarize(mentions[paper_id], author_tuples, paper_id in with_code)
             values = tuple(summary[c] for c in _SUMMARY)
             if values != current[paper_id]:  # skip no-op updates: each one rewrites FTS rows
-                conn.execute(
-                    f"UPDATE papers SET {', '.join(c + ' = ?' for c in _SUMMARY)} WHERE id = ?",
-                    (*values, paper_id),
-                )
+                updates.append((*values, paper_id))
+        conn.executemany("DELETE FROM papers WHERE id = ?", deletes)
+        conn.executemany(
+            f"UPDATE papers SET {', '.join(c + ' = ?' for c in _SUMMARY)} WHERE id = ?", updates
+        )
 
 
 def _tsv_rows(name: str) -> list[list[str]]:
