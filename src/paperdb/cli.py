@@ -155,7 +155,7 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
 
     console = err_console()
     table = Table(title=None, show_footer=True, box=None, pad_edge=False)
-    table.add_column("file", footer="total")
+    table.add_column("file", footer="total", overflow="fold")
     table.add_column("format")
     table.add_column("status")
     table.add_column("entries", justify="right", footer=str(report.entries))
