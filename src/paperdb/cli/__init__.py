@@ -1,0 +1,129 @@
+"""The ``paperdb`` command line: parse options, call one library function, render, exit.
+
+One module per command group registers its commands on :data:`app`: ``admin``
+(import, db-path, migrate), ``query`` (export and the query commands).
+
+Data goes to stdout; progress, summaries, warnings and errors go to stderr. Heavy modules
+(sqlite_utils, the importers) are imported inside the commands so ``paperdb --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from paperdb import __version__
+from paperdb.errors import PaperdbError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlite_utils import Database
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    help="Import markdown paper lists into one SQLite database and query it.",
+)
+
+
+@dataclass(slots=True)
+class State:
+    """What the root callback hands to every command."""
+
+    db: Path
+
+
+def err_console() -> Console:
+    """A console on stderr (created per call so test runners' stream swaps are seen)."""
+    from rich.console import Console
+
+    # Not a terminal (logs, CI, test runners): wide enough that summaries never wrap.
+    return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a PaperdbError into one red line on stderr and exit 1; Ctrl-C exits 130."""
+    try:
+        yield
+    except PaperdbError as exc:
+        from rich.markup import escape
+
+        err_console().print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    except KeyboardInterrupt:
+        err_console().print("[red]interrupted[/red]", soft_wrap=True)
+        raise typer.Exit(code=130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paperdb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="PAPERDB_DB",
+            help="Database file. Default: paperdb.db in the user data folder.",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Import markdown paper lists into one SQLite database and query it."""
+    from paperdb.db import default_db_path
+
+    ctx.obj = State(db=db if db is not None else default_db_path())
+
+
+def state(ctx: typer.Context) -> State:
+    state = ctx.obj
+    assert isinstance(state, State)
+    return state
+
+
+def open_for_query(ctx: typer.Context) -> Database:
+    """Open the database, first building it from the bundled seeds if it does not exist."""
+    from paperdb.db import open_db
+    from paperdb.ingest import ensure_seeded
+
+    path = state(ctx).db
+    if not path.exists():
+        err_console().print(f"building {path} from the bundled seed lists", soft_wrap=True)
+        ensure_seeded(path)
+    return open_db(path)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# Command modules register themselves on `app`; imported last so they can use the above.
+from paperdb.cli import admin, query  # noqa: E402, F401

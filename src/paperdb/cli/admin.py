@@ -1,0 +1,194 @@
+"""Database and import commands: import, db-path, migrate."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from paperdb.cli import app, err_console, state, user_errors
+
+if TYPE_CHECKING:
+    from paperdb.ingest import ImportReport, Progress
+
+# Test hook for the kill-mid-import test: after N files, say "paused" and wait.
+PAUSE_ENV = "PAPERDB_TEST_PAUSE_AFTER_FILES"
+LARGE_INPUT_BYTES = 2 * 1024 * 1024  # show a progress bar for a single file this big
+
+
+# -- import --------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(paths: list[Path]) -> Iterator[Progress | None]:
+    """A progress callback: a bar on an interactive stderr, plus the test pause hook."""
+    pause_after = int(os.environ.get(PAUSE_ENV, "0") or 0)
+    size = sum(p.stat().st_size for p in paths)
+    show_bar = sys.stderr.isatty() and (len(paths) > 1 or size > LARGE_INPUT_BYTES)
+    if not show_bar and not pause_after:
+        yield None
+        return
+
+    from rich.progress import Progress as Bar
+
+    bar = Bar(console=err_console(), transient=True) if show_bar else None
+    task = bar.add_task("importing", total=len(paths)) if bar else None
+
+    def callback(done: int, total: int, name: str) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, completed=done, description=name or "finishing")
+        if pause_after and done == pause_after:
+            sys.stderr.write("paused\n")
+            sys.stderr.flush()
+            time.sleep(3600)
+
+    if bar is None:
+        yield callback
+        return
+    with bar:
+        yield callback
+
+
+def _render_import(report: ImportReport, verbose: bool) -> None:
+    from rich.table import Table
+
+    console = err_console()
+    table = Table(title=None, show_footer=True, box=None, pad_edge=False)
+    table.add_column("file", footer="total", overflow="fold")
+    table.add_column("format")
+    table.add_column("status")
+    table.add_column("entries", justify="right", footer=str(report.entries))
+    table.add_column("new papers", justify="right", footer=str(report.new_papers))
+    table.add_column("linked", justify="right", footer=str(report.linked))
+    table.add_column("warnings", justify="right", footer=str(len(report.warnings)))
+    for f in report.files:
+        table.add_row(
+            f.name,
+            f.fmt,
+            f.status,
+            str(f.entries),
+            str(f.new_papers),
+            str(f.linked),
+            str(len(f.warnings)),
+        )
+    console.print(table)
+    for f in report.files:
+        for note in f.notes:
+            console.print(f"{f.name}: {note}", soft_wrap=True, markup=False)
+    warnings = report.warnings
+    if warnings and verbose:
+        for w in warnings:
+            console.print(f"{w.file}:{w.line}: {w.reason}", soft_wrap=True, markup=False)
+    elif warnings:
+        console.print(
+            f"{len(warnings)} line(s) could not be read as entries;"
+            " run with --verbose to list them",
+            soft_wrap=True,
+        )
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Markdown list files or folders (searched for *.md, *.txt).", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Force one list format instead of detecting it.",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every warning with file:line.")
+    ] = False,
+) -> None:
+    """Import paper lists into the database; re-importing an unchanged file does nothing.
+
+    Example: paperdb import awesome-compression.md lists/
+    """
+    with user_errors():
+        from paperdb.db import open_db
+        from paperdb.ingest import import_paths
+        from paperdb.reader import collect_paths
+
+        files = collect_paths(paths)
+        db = open_db(state(ctx).db)
+        try:
+            with _progress(files) as progress:
+                report = import_paths(db, files, fmt=fmt, progress=progress)
+        finally:
+            db.close()
+    _render_import(report, verbose)
+
+
+# -- database housekeeping -------------------------------------------------------------
+
+
+@app.command("db-path")
+def db_path(ctx: typer.Context) -> None:
+    """Print where the database file is (set it with --db or PAPERDB_DB).
+
+    Example: paperdb db-path
+    """
+    typer.echo(str(state(ctx).db))
+
+
+@app.command()
+def migrate(
+    ctx: typer.Context,
+    list_: Annotated[
+        bool, typer.Option("--list", help="Show applied and pending migrations; change nothing.")
+    ] = False,
+) -> None:
+    """Bring the database schema up to date (this also happens on every open).
+
+    Example: paperdb migrate --list
+    """
+    with user_errors():
+        from paperdb.db import migration_files, migration_status, open_db
+
+        path = state(ctx).db
+        if list_:
+            if not path.exists():
+                for file in migration_files():
+                    typer.echo(f"pending  {file.stem}")
+                return
+            db = open_db(path, migrate=False)
+            try:
+                for status in migration_status(db):
+                    if not status.known:
+                        typer.echo(f"unknown  {status.name}  {status.applied_at}")
+                    elif status.applied_at is None:
+                        typer.echo(f"pending  {status.name}")
+                    else:
+                        typer.echo(f"applied  {status.name}  {status.applied_at}")
+            finally:
+                db.close()
+            return
+        existed = path.exists()
+        before = 0
+        if existed:
+            probe = open_db(path, migrate=False)
+            before = sum(1 for s in migration_status(probe) if s.applied_at is None)
+            probe.close()
+        db = open_db(path)
+        db.close()
+        applied = len(migration_files()) if not existed else before
+    err_console().print(
+        f"{path}: applied {applied} migration(s); schema is up to date",
+        soft_wrap=True,
+        markup=False,
+    )
