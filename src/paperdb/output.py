@@ -1,0 +1,131 @@
+"""Render rows for people (a rich table) or for scripts (json, csv, tsv).
+
+``render(rows, fmt)`` is the one formatter the CLI uses. Rows are dicts whose key
+order is the column order. JSON and CSV are contracts: JSON is a list of objects
+(``[]`` when empty), CSV always has a header row; list values are joined with
+``"; "`` in CSV/TSV. When stdout is not a terminal the "table" format falls back to
+plain tab-separated values, so pipes get stable text with no colour.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+# C0/C1 control characters (terminal escape sequences start with ESC) are made inert.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def inert(text: str) -> str:
+    """Replace control characters (escape sequences, NUL, BEL) by U+FFFD.
+
+    >>> inert("ok\\x1b[31mred")
+    'ok\\ufffd[31mred'
+    """
+    return _CONTROL_RE.sub("\ufffd", text)
+
+
+def cell_text(value: Any) -> str:
+    """A value as one line of text: lists joined with "; ", None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return inert(str(value)).replace("\n", " ").replace("\t", " ")
+
+
+def to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or (rows[0].keys() if rows else []))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell_text(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def to_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or (rows[0].keys() if rows else []))
+    lines = ["\t".join(columns)]
+    lines.extend("\t".join(cell_text(row.get(c)) for c in columns) for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+def use_color() -> bool:
+    """Colour only on a terminal and only when NO_COLOR is unset."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def render(
+    rows: Sequence[dict[str, Any]],
+    fmt: Format | str = Format.table,
+    *,
+    columns: Sequence[str] | None = None,
+    wrap: Sequence[str] = ("title",),
+    title: str | None = None,
+) -> None:
+    """Write rows to stdout in ``fmt``; ``wrap`` names the columns that may wrap."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        sys.stdout.write(to_json(rows))
+    elif fmt is Format.csv:
+        sys.stdout.write(to_csv(rows, columns))
+    elif not sys.stdout.isatty():
+        if rows:
+            sys.stdout.write(to_tsv(rows, columns))
+    else:
+        _rich_table(rows, columns, wrap, title)
+    sys.stdout.flush()
+
+
+def _rich_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str] | None,
+    wrap: Sequence[str],
+    title: str | None,
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    columns = list(columns or (rows[0].keys() if rows else []))
+    console = Console(no_color=not use_color(), highlight=False)
+    table = Table(title=title, header_style="bold", expand=False, show_lines=False)
+    for name in columns:
+        if name in wrap:
+            table.add_column(name, overflow="fold", ratio=1, min_width=20)
+        else:
+            numeric = bool(rows) and all(
+                isinstance(r.get(name), int | float) or r.get(name) is None for r in rows
+            )
+            table.add_column(
+                name,
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=40,
+                justify="right" if numeric else "left",
+            )
+    for row in rows:
+        table.add_row(*(Text(cell_text(row.get(c))) for c in columns))
+    console.print(table)
