@@ -249,8 +249,38 @@ def read_blog(text: str) -> Fields | None:
             break
         read_tag(match.group(1), fields)
         rest = rest[match.end() :]
+    rest = _read_dash_tail(rest, fields)
     read_extras(rest, fields)
     return fields
+
+
+# ``[Title](url) - Venue Year (oral) [[code]](url)``: the line shape `paperdb export
+# --format markdown` writes (awesome-list style), so an export imports back losslessly.
+_DASH_TAIL_RE = re.compile(
+    r"^\s*[-–—]\s*(?P<venue>[^\[\]()\d][^\[\]()]*?)?\s*(?P<year>(?:19|20)[0-9]{2})?\s*(?=\(|\[|$)"
+)
+
+
+def _read_dash_tail(rest: str, fields: Fields) -> str:
+    """Venue and year from a `` - Venue Year`` tail after the title link; the rest.
+
+    >>> f = Fields("blog", "t"); _read_dash_tail(" - ICLR Workshop 2021 (oral)", f), f.venue, f.year
+    ('(oral)', 'ICLR', 2021)
+    >>> f = Fields("blog", "t"); _read_dash_tail(" - 2020 [[code]](u)", f), f.venue, f.year
+    ('[[code]](u)', None, 2020)
+    """
+    match = _DASH_TAIL_RE.match(rest)
+    if not match or not (match.group("venue") or match.group("year")):
+        return rest
+    venue = (match.group("venue") or "").strip()
+    if venue:
+        fields.venue_raw = venue
+        fields.venue, presentation = nz.canonical_venue(venue)
+        fields.presentation = fields.presentation or presentation
+    fields.venue_given = True
+    if match.group("year"):
+        fields.year, fields.year_given = int(match.group("year")), True
+    return rest[match.end() :]
 
 
 # --------------------------------------------------------------------------- nickname
