@@ -11,6 +11,7 @@ and ``paperdb db-path`` start fast.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,9 +30,12 @@ MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 5000
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# sqlite error names meaning "this file is not a (healthy) SQLite database".
-_NOT_A_DATABASE = {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_CANTOPEN"}
+# SQLite primary error names (extended names such as SQLITE_BUSY_SNAPSHOT or
+# SQLITE_READONLY_DIRECTORY are reduced to these first).
+_NOT_A_DATABASE = {"SQLITE_NOTADB", "SQLITE_CANTOPEN"}
+_CORRUPT = {"SQLITE_CORRUPT"}
 _BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+_FULL = {"SQLITE_FULL"}
 
 
 def default_db_path() -> Path:
@@ -154,17 +158,101 @@ def _check_is_paperdb(db: Database, path: str) -> None:
 
 
 def translate_error(exc: sqlite3.Error, path: str) -> DatabaseError:
-    """A user-facing error for an sqlite3 error, chosen by its SQLite error name."""
-    name = getattr(exc, "sqlite_errorname", "")
+    """A user-facing error for an sqlite3 error, chosen by its SQLite error name.
+
+    >>> err = sqlite3.OperationalError("database is locked")
+    >>> err.sqlite_errorname = "SQLITE_BUSY_SNAPSHOT"
+    >>> str(translate_error(err, "x.db"))
+    'database is busy: another paperdb process is writing to x.db; try again'
+    """
+    full_name = str(getattr(exc, "sqlite_errorname", "") or "")
+    name = "_".join(full_name.split("_")[:2])  # SQLITE_READONLY_DIRECTORY -> SQLITE_READONLY
     if name in _BUSY:
         return DatabaseBusyError(
             f"database is busy: another paperdb process is writing to {path}; try again"
         )
     if name in _NOT_A_DATABASE:
         return DatabaseError(f"{path} is not a paperdb database (not a readable SQLite file)")
+    if name in _CORRUPT:
+        return DatabaseError(
+            f"{path} is damaged (SQLite: {exc}); nothing was changed. Restore it from a"
+            f" backup (paperdb keeps the previous state in {path}.bak before destructive"
+            " commands)"
+        )
     if name == "SQLITE_READONLY":
-        return DatabaseError(f"{path} is read-only")
+        return DatabaseError(f"{path} is read-only: cannot write to it; nothing was changed")
+    if name in _FULL:
+        return DatabaseError(f"disk is full: cannot write to {path}; nothing was changed")
+    if name == "SQLITE_IOERR":
+        return DatabaseError(f"cannot write to {path} (I/O error: {exc}); nothing was changed")
     return DatabaseError(f"{path}: {exc}")
+
+
+def _writable(file: Path) -> bool:
+    """Whether this process may write the database file and create its -wal/-shm files."""
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK | os.X_OK)
+
+
+def _connect(file: Path, *, read_only: bool) -> sqlite3.Connection:
+    """A connection to ``file``; read-only (``mode=ro``) when it cannot be written.
+
+    A WAL database in a folder we cannot write has no -shm file to share, so SQLite
+    cannot read it normally; it is then opened as immutable (nobody can be writing it
+    from here either, and we never write through this connection).
+    """
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if not read_only:
+        return sqlite3.connect(file, timeout=timeout)
+    uri = f"{file.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        if not str(getattr(exc, "sqlite_errorname", "")).startswith(
+            ("SQLITE_READONLY", "SQLITE_CANTOPEN")
+        ):
+            raise
+        conn = sqlite3.connect(f"{uri}&immutable=1", uri=True, timeout=timeout)
+    return conn
+
+
+def backup(path: str | Path) -> Path:
+    """Copy the committed state of the database at ``path`` to ``<path>.bak`` (one
+    generation: an older ``.bak`` is replaced). Call it before a destructive command.
+
+    The copy is made by SQLite's online backup API from a separate connection, so it
+    is consistent even while this process holds the write lock (it sees the last
+    commit), and it is written under a temporary name and moved into place, so a
+    crash never leaves a half-written ``.bak``.
+
+    Raises:
+        DatabaseError: the backup cannot be written (disk full, read-only folder).
+    """
+    file = Path(path)
+    target = file.with_name(file.name + ".bak")
+    partial = file.with_name(f".{file.name}.bak.{os.getpid()}.tmp")
+    try:
+        source = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, str(target)) from exc
+    except OSError as exc:
+        raise DatabaseError(f"cannot write the backup {target}: {exc.strerror}") from exc
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    return target
 
 
 def open_db(path: str | Path, *, migrate: bool = True) -> Database:
@@ -182,6 +270,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
 
     label = str(path)
     memory = label == ":memory:"
+    read_only = False
+    if "\x00" in label:
+        raise DatabaseError(f"{label!r}: a database path cannot contain a NUL character")
     if not memory:
         file = Path(path)
         if file.is_dir():
@@ -190,8 +281,9 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
             file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create the folder for {file}: {exc}") from exc
+        read_only = file.exists() and not _writable(file)
     try:
-        conn = sqlite3.connect(label, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(":memory:") if memory else _connect(file, read_only=read_only)
     except sqlite3.Error as exc:
         raise translate_error(exc, label) from exc
     try:
@@ -203,11 +295,19 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
         _check_is_paperdb(db, label)
         if migrate:
             _check_not_newer(db, label)
-            if not memory:
-                conn.execute("PRAGMA journal_mode = WAL").fetchone()
             migrations = load_migrations()
-            if migrations.pending(db):
-                migrations.apply(db)
+            if read_only:
+                # Reads work on a read-only file; writes fail later with a clear message.
+                if migrations.pending(db):
+                    raise DatabaseError(
+                        f"{label} is read-only and needs a schema upgrade first"
+                        " (run paperdb migrate as a user who can write it)"
+                    )
+            else:
+                if not memory:
+                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                if migrations.pending(db):
+                    migrations.apply(db)
     except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, label) from exc
