@@ -11,6 +11,7 @@ starts fast.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -50,15 +51,51 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
 
 
+_current: list[State] = []  # the running command's state (for messages outside a ctx)
+
+
+def _current_db_label() -> str:
+    """The database path of the running command, for messages."""
+    return str(_current[-1].db) if _current else "the database"
+
+
+def print_error(message: str) -> None:
+    """One red ``error:`` line on stderr, control characters made inert."""
+    from rich.markup import escape
+
+    from paperdb.output import inert
+
+    err_console().print(f"[red]error:[/red] {escape(inert(message))}", soft_wrap=True)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a PaperdbError into one red line on stderr and exit 1; Ctrl-C exits 130."""
+    """Turn a PaperdbError into one red line on stderr and exit 1; Ctrl-C exits 130.
+
+    An sqlite3 error that escaped the library (a damaged file noticed mid-query, a full
+    disk) is also a user error: it is named by its SQLite error code, not a traceback.
+    """
     try:
         yield
     except PaperdbError as exc:
-        from rich.markup import escape
+        print_error(str(exc))
+        raise typer.Exit(code=1) from None
+    except sqlite3.Error as exc:
+        from paperdb.db import translate_error
 
-        err_console().print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        print_error(str(translate_error(exc, _current_db_label())))
+        raise typer.Exit(code=1) from None
+    except OSError as exc:
+        # Writing the output failed (a full disk, a closed pipe): say so in one line, and
+        # point stdout at /dev/null so the interpreter's final flush cannot fail again.
+        target = exc.filename or "output"
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        print_error(f"cannot write {target}: {exc.strerror or exc}")
         raise typer.Exit(code=1) from None
     except KeyboardInterrupt:
         err_console().print("[red]interrupted[/red]", soft_wrap=True)
@@ -93,6 +130,7 @@ def main(
     from paperdb.db import default_db_path
 
     ctx.obj = State(db=db if db is not None else default_db_path())
+    _current[:] = [ctx.obj]
 
 
 def state(ctx: typer.Context) -> State:
@@ -114,7 +152,15 @@ def open_for_query(ctx: typer.Context) -> Database:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place."""
+    """Write ``text`` to a temporary file beside ``path``, then move it into place.
+
+    A path that exists and is not a regular file (``/dev/stdout``, a named pipe) is
+    written directly: moving a file over it would replace the device or pipe itself.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -126,4 +172,4 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 # Command modules register themselves on `app`; imported last so they can use the above.
-from paperdb.cli import admin, query  # noqa: E402, F401
+from paperdb.cli import admin, curate, query  # noqa: E402, F401
