@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from paperdb import importers, normalize
-from paperdb.db import open_db, seed_dir, translate_error
+from paperdb.db import backup, open_db, seed_dir, translate_error
 from paperdb.errors import DatabaseError, InputError
 from paperdb.models import ImportWarning, PaperRecord
 from paperdb.reader import collect_paths, read_list
@@ -71,6 +71,7 @@ class ImportReport:
     """What one ``import_paths`` call did, file by file."""
 
     files: list[FileReport] = field(default_factory=list)
+    backup: Path | None = None  # <db>.bak written before entries were replaced
 
     @property
     def entries(self) -> int:
@@ -148,6 +149,8 @@ class _Writer:
 
     def __init__(self, db: Database) -> None:
         self.conn = db.conn
+        self.label = db_label(db)
+        self.backed_up: Path | None = None
         self.touched: set[int] = set()
         self.orphan_candidates: dict[str, set[int]] = {"authors": set(), "tags": set(),
                                                         "code_repos": set()}
@@ -289,6 +292,12 @@ class _Writer:
         self.conn.execute("DELETE FROM entries WHERE source_id = ?", (source_id,))
         self.conn.execute("DELETE FROM import_warnings WHERE source_id = ?", (source_id,))
 
+    def _backup_once(self) -> None:
+        """Keep ``<db>.bak`` (the state before this import) before the first replacement
+        of stored entries: a changed list can drop mentions someone curated."""
+        if self.backed_up is None and self.label != ":memory:" and Path(self.label).exists():
+            self.backed_up = backup(self.label)
+
     def _stored_warnings(self, source_id: int, name: str) -> list[ImportWarning]:
         return [
             ImportWarning(file=name, line=line, reason=reason, raw=raw)
@@ -333,6 +342,8 @@ class _Writer:
             source_id = int(cur.lastrowid or 0)
         else:
             source_id = int(row[0])
+            if row[3]:
+                self._backup_once()
             self._forget_entries(source_id)
 
         report = FileReport(
@@ -350,6 +361,8 @@ class _Writer:
             " imported_at = ? WHERE id = ?",
             (parsed.fmt, digest, report.entries, len(report.warnings), _now(), source_id),
         )
+        if not report.entries:
+            report.notes.append("no paper entries found")
         return report
 
     def _store_records(
@@ -586,8 +599,12 @@ def import_paths(
 ) -> ImportReport:
     """Import list files and folders in one transaction and report what each file did.
 
+    Before the first changed file replaces stored entries, the committed database is
+    copied to ``<db>.bak`` (:func:`paperdb.db.backup`).
+
     Raises:
-        InputError: a path is missing or unreadable, or ``fmt`` is not a known format.
+        InputError: a path is missing or unreadable, ``fmt`` is not a known format, or
+            no file holds a paper entry (then nothing is written).
         DatabaseBusyError: another process is writing to the database.
     """
     if fmt is not None and fmt not in importers.FORMATS:
@@ -603,9 +620,30 @@ def import_paths(
             report.files.append(writer.import_file(path, fmt))
         if progress is not None:
             progress(len(files), len(files), "")
+        if files and not report.entries:
+            raise InputError(_nothing_found(report))
         refresh_papers(db, writer.touched)
         writer.delete_orphans()
+    report.backup = writer.backed_up
     return report
+
+
+def _nothing_found(report: ImportReport) -> str:
+    """The one-line error for an import in which no file held a paper entry."""
+    names = [f.name for f in report.files]
+    where = names[0] if len(names) == 1 else f"{len(names)} files ({', '.join(names[:3])}"
+    where += "" if len(names) <= 3 else ", ..."
+    where += "" if len(names) == 1 else ")"
+    warnings = report.warnings
+    if warnings:
+        first = warnings[0]
+        detail = (
+            f"{len(warnings)} list line(s) could not be read as papers, e.g."
+            f" {first.file}:{first.line}: {first.reason}"
+        )
+    else:
+        detail = "it holds no list items or table rows that look like papers"
+    return f"no paper entries found in {where}: {detail}; nothing was imported"
 
 
 def ensure_seeded(db_path: Path) -> ImportReport | None:

@@ -58,6 +58,8 @@ def _progress(paths: list[Path]) -> Iterator[Progress | None]:
 def _render_import(report: ImportReport, verbose: bool) -> None:
     from rich.table import Table
 
+    from paperdb.output import inert
+
     console = err_console()
     table = Table(title=None, show_footer=True, box=None, pad_edge=False)
     table.add_column("file", footer="total", overflow="fold")
@@ -69,7 +71,7 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
     table.add_column("warnings", justify="right", footer=str(len(report.warnings)))
     for f in report.files:
         table.add_row(
-            f.name,
+            inert(f.name),
             f.fmt,
             f.status,
             str(f.entries),
@@ -80,16 +82,22 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
     console.print(table)
     for f in report.files:
         for note in f.notes:
-            console.print(f"{f.name}: {note}", soft_wrap=True, markup=False)
+            console.print(inert(f"{f.name}: {note}"), soft_wrap=True, markup=False)
     warnings = report.warnings
     if warnings and verbose:
         for w in warnings:
-            console.print(f"{w.file}:{w.line}: {w.reason}", soft_wrap=True, markup=False)
+            console.print(inert(f"{w.file}:{w.line}: {w.reason}"), soft_wrap=True, markup=False)
     elif warnings:
         console.print(
             f"{len(warnings)} line(s) could not be read as entries;"
             " run with --verbose to list them",
             soft_wrap=True,
+        )
+    if report.backup is not None:
+        console.print(
+            inert(f"entries were replaced; the previous database is in {report.backup}"),
+            soft_wrap=True,
+            markup=False,
         )
 
 
