@@ -31,6 +31,11 @@ FORMAT_HELP = {
     "nickname": "- **[Nick]** Title, Venue Year, [[paper]](url), [[code(FW)]](url) bullets",
 }
 
+# A list line is a sentence or two; a line this long is an embedded image, minified
+# HTML or a broken file. It is blanked (line numbers stay true) and reported, because
+# reading it costs seconds per megabyte and it is never a paper entry.
+MAX_LINE_CHARS = 100_000
+
 _ANCHOR_ONLY_RE = re.compile(r"^(?:\s*\[[^\]]*\]\(#[^)]*\)\s*)+$")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
@@ -107,8 +112,16 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     """
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    long_lines: list[ImportWarning] = []
+    if len(text) > MAX_LINE_CHARS:
+        text, long_lines = _blank_long_lines(text, file)
     doc = walk(text)
     result = ParsedList(file=file, fmt="", skipped=doc.skipped)
+    result.warnings.extend(long_lines)
+    result.warnings.extend(
+        ImportWarning(file, line, "list nested too deeply to read (more than 10 levels)", raw)
+        for line, raw in doc.too_deep
+    )
     vocab = _vocabulary(doc.items)
     for item in doc.items:
         if isinstance(item, Row):
@@ -141,6 +154,21 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     counts = Counter(r.fmt for r in result.records)
     result.fmt = "+".join(name for name, _ in counts.most_common()) or "none"
     return result
+
+
+def _blank_long_lines(text: str, file: str) -> tuple[str, list[ImportWarning]]:
+    """Blank lines longer than :data:`MAX_LINE_CHARS`, with a warning for each."""
+    lines = text.split("\n")
+    warnings = []
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            warnings.append(ImportWarning(
+                file, number,
+                f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,}): not read",
+                line[:200] + "…",
+            ))
+            lines[number - 1] = ""
+    return ("\n".join(lines), warnings) if warnings else (text, warnings)
 
 
 def _why(item: Item, fmt: str | None) -> str:

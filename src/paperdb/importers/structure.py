@@ -123,6 +123,12 @@ class Row:
 class Document:
     items: list[Item | Row] = field(default_factory=list)
     skipped: int = 0  # list lines in non-paper sections
+    # (line, raw) of list/table lines inside a list or quote nested past the parser's
+    # nesting limit: markdown-it stops there, and such lines must not vanish silently.
+    too_deep: list[tuple[int, str]] = field(default_factory=list)
+
+
+_QUOTE_RE = re.compile(r"^[\s>]*")
 
 
 @cache
@@ -173,10 +179,21 @@ def walk(text: str) -> Document:
     row: list[str] = []
     row_line = 0
     in_head = False
+    max_nesting = int(_parser().options.get("maxNesting") or 20)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
         kind = tok.type
+        if tok.nesting == 1 and tok.map and tok.level + 1 >= max_nesting:
+            # The parser did not look inside this container: account for its lines.
+            first = tok.map[0] + (1 if kind == "list_item_open" else 0)
+            for number in range(first, tok.map[1]):
+                inner = _QUOTE_RE.sub("", lines[number])
+                if _MARKER_RE.match(inner) or inner.startswith("|"):
+                    if Context(tuple(stack)).non_paper:
+                        doc.skipped += 1
+                    else:
+                        doc.too_deep.append((number + 1, lines[number]))
         if kind == "heading_open" and tok.map:
             level = int(tok.tag[1:])
             heading = Heading.read(level, tokens[i + 1].content, tok.map[0] + 1)
