@@ -1,0 +1,88 @@
+"""check: list-quality findings with file:line, and the gold conflicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from paperdb import dedupe
+from paperdb.check import KINDS, check
+from paperdb.db import seed_dir
+from paperdb.errors import QueryError
+from paperdb.ingest import import_paths
+
+GOLD = Path(__file__).parent / "gold" / "conflicts.json"
+
+
+@pytest.mark.parametrize("merged", [False, True], ids=["imported", "after-apply"])
+def test_every_gold_conflict_is_reported(db: Database, merged: bool) -> None:
+    import_paths(db, [seed_dir()])
+    if merged:
+        dedupe.apply(db)
+    found = {(f"{f['file']}:{f['line']}", f["kind"]) for f in check(db)}
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    assert len(gold["conflicts"]) == gold["n_conflicts"]
+    for conflict in gold["conflicts"]:
+        for field in conflict["kind"].split("+"):
+            refs = [m["ref"] for m in conflict["mentions"] if m[field] is not None]
+            assert len(refs) >= 2
+            for ref in refs:
+                assert (ref, f"{field}-conflict") in found, (conflict["title"], ref)
+
+
+LIST = """\
+# Pruning
+- Deep Compression | year=2016 | venue=ICLR | url=Deep Compression
+- Pruning Filters | year=2017 | venue=ICLR | url=https://arxiv.org/abs/1608.08710
+* an unreadable line
+- deep compression! | year=2015 | venue=ICLR
+- No Venue Here | year=2020
+"""
+OTHER = """\
+- Pruning Filters | year=2017 | venue=NeurIPS
+"""
+
+
+@pytest.fixture
+def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
+    (tmp_path / "a.md").write_text(LIST, encoding="utf-8")
+    (tmp_path / "b.md").write_text(OTHER, encoding="utf-8")
+    import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
+    db.conn.execute("UPDATE entries SET broken_link = 1 WHERE line = 2 AND title = 'Deep Compression'")
+    db.conn.commit()
+    return db
+
+
+def test_each_kind_with_file_and_line(small: Database) -> None:
+    rows = [(f["file"], f["line"], f["kind"]) for f in check(small)]
+    assert rows == [
+        ("a.md", 2, "year-conflict"),
+        ("a.md", 2, "broken-link"),
+        ("a.md", 3, "venue-conflict"),
+        ("a.md", 4, "unreadable"),
+        ("a.md", 5, "year-conflict"),
+        ("a.md", 5, "duplicate"),
+        ("a.md", 6, "missing-field"),
+        ("b.md", 1, "venue-conflict"),
+    ]
+    by_line = {(f["file"], f["line"], f["kind"]): f for f in check(small)}
+    assert by_line[("a.md", 2, "year-conflict")]["message"] == "year 2016 here, but 2015 at a.md:5"
+    assert by_line[("a.md", 5, "duplicate")]["message"] == "same paper as line 2 of this list"
+    assert by_line[("a.md", 6, "missing-field")]["message"] == "no venue"
+
+
+def test_kinds_filter_and_unknown_kind(small: Database) -> None:
+    assert {f["kind"] for f in check(small, ["duplicate"])} == {"duplicate"}
+    assert set(KINDS) >= {f["kind"] for f in check(small)}
+    with pytest.raises(QueryError, match="unknown check 'typo'"):
+        check(small, ["typo"])
+
+
+def test_empty_link_is_reported(db: Database, tmp_path: Path, fake_parser: None) -> None:
+    (tmp_path / "a.md").write_text("- [A Paper About Things]() | year=2020 | venue=ICLR\n",
+                                   encoding="utf-8")
+    import_paths(db, [tmp_path / "a.md"])
+    assert [(f["kind"], f["message"]) for f in check(db)] == [("broken-link", "empty link")]
