@@ -1,0 +1,203 @@
+"""Curation commands: dedupe (propose, apply, review, list, undo merges) and check."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from paperdb.cli import app, err_console, open_for_query, user_errors
+from paperdb.dedupe import DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD
+from paperdb.output import Format
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
+]
+PROPOSAL_COLUMNS = ("a", "b", "score", "a_title", "b_title", "evidence", "differs")
+MERGE_COLUMNS = ("id", "paper_id", "absorbed", "mentions_moved", "rule", "score",
+                 "created_at", "undone_at")
+
+
+def stdin_is_tty() -> bool:
+    """Whether a person can answer prompts (tests replace this to feed answers)."""
+    return sys.stdin.isatty()
+
+
+def _say(message: str) -> None:
+    err_console().print(message, soft_wrap=True, markup=False)
+
+
+@app.command()
+def dedupe(
+    ctx: typer.Context,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Merge every proposal scoring >= --threshold.")
+    ] = False,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", "-t", min=0, max=100,
+                     help="Score (0-100) a proposal needs for --apply."),
+    ] = DEFAULT_THRESHOLD,
+    min_score: Annotated[
+        float,
+        typer.Option("--min-score", min=0, max=100, help="Show or review proposals from this score."),
+    ] = DEFAULT_MIN_SCORE,
+    interactive: Annotated[
+        bool,
+        typer.Option("--interactive", "-i",
+                     help="Review proposals one by one: merge / not the same / skip / quit."),
+    ] = False,
+    list_: Annotated[bool, typer.Option("--list", help="Show the merge log.")] = False,
+    undo: Annotated[
+        int | None,
+        typer.Option("--undo", metavar="MERGE", help="Undo one merge exactly (see --list).",
+                     show_default=False),
+    ] = None,
+    not_same: Annotated[
+        tuple[int, int] | None,
+        typer.Option("--not-same", metavar="ID ID",
+                     help="Remember that two papers are different works.", show_default=False),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Show at most this many proposals.",
+                                 show_default=False)
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Find papers that are probably the same work; merge them, reversibly.
+
+    Without options, lists proposals (both titles, score, evidence, fields that differ).
+    Example: paperdb dedupe --apply --threshold 92
+    """
+    actions = [apply, interactive, list_, undo is not None, not_same is not None]
+    if sum(actions) > 1:
+        raise typer.BadParameter(
+            "use one of --apply, --interactive, --list, --undo, --not-same at a time"
+        )
+    if interactive and not stdin_is_tty():
+        err_console().print(
+            "[red]error:[/red] --interactive needs a terminal; use --apply or --format json",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)
+    with user_errors():
+        from paperdb import dedupe as lib
+
+        db = open_for_query(ctx)
+        try:
+            if list_:
+                rows = lib.list_merges(db)
+                _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
+            elif undo is not None:
+                result = lib.undo(db, undo)
+                _say(f"undid merge {result.id}: restored paper(s)"
+                     f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}")
+            elif not_same is not None:
+                lib.mark_not_same(db, *not_same)
+                _say(f"papers {not_same[0]} and {not_same[1]} will not be proposed again")
+            elif apply:
+                results = lib.apply(db, threshold=threshold)
+                absorbed = sum(len(r.absorbed) for r in results)
+                ids = {r.id for r in results}
+                rows = [r for r in lib.list_merges(db) if r["id"] in ids]
+                _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
+                _say(f"{len(results)} merge(s), {absorbed} paper(s) absorbed at threshold"
+                     f" {threshold:g}; undo one with: paperdb dedupe --undo ID")
+            elif interactive:
+                _review(db, lib.proposals(db, min_score=min_score)[:limit])
+            else:
+                rows = lib.proposals(db, min_score=min_score)[:limit]
+                _render(rows, fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
+                ready = sum(1 for r in rows if r["score"] >= threshold)
+                _say(f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be"
+                     " merged by --apply")
+        finally:
+            db.close()
+
+
+def _render(rows: list[dict[str, Any]], fmt: Format, columns: tuple[str, ...],
+            wrap: tuple[str, ...]) -> None:
+    from paperdb.output import render
+
+    render(rows, fmt, columns=columns, wrap=wrap)
+
+
+def _review(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Ask about each proposal: merge, not the same, skip or quit."""
+    from paperdb import dedupe as lib
+
+    merged_into: dict[int, int] = {}
+
+    def current(paper_id: int) -> int:
+        while paper_id in merged_into:
+            paper_id = merged_into[paper_id]
+        return paper_id
+
+    merges = marked = 0
+    for number, row in enumerate(rows, start=1):
+        a, b = current(row["a"]), current(row["b"])
+        if a == b:
+            continue
+        _say(f"\n[{number}/{len(rows)}] score {row['score']:g}")
+        _say(f"  {row['a']}: {row['a_title']}")
+        _say(f"  {row['b']}: {row['b_title']}")
+        _say(f"  evidence: {'; '.join(row['evidence'])}")
+        if row["differs"]:
+            _say(f"  differs: {'; '.join(row['differs'])}")
+        answer = typer.prompt(
+            "merge (m), not the same (n), skip (s), quit (q)", default="s", err=True
+        ).strip().lower()[:1]
+        if answer == "q":
+            break
+        if answer == "m":
+            result = lib.merge(db, [a, b], rule="interactive", score=row["score"],
+                               evidence=row["evidence"])
+            for absorbed in result.absorbed:
+                merged_into[absorbed] = result.paper_id
+            merges += 1
+            _say(f"  merged as merge {result.id}")
+        elif answer == "n":
+            lib.mark_not_same(db, a, b)
+            marked += 1
+    _say(f"{merges} merge(s), {marked} pair(s) marked not the same")
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when anything is found (for a list's CI).")
+    ] = False,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", help="Only this kind of finding (repeatable): year-conflict,"
+                     " venue-conflict, duplicate, broken-link, missing-field, unreadable.",
+                     show_default=False),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Report problems in the imported lists, each with file:line.
+
+    Example: paperdb check --strict --kind year-conflict --kind broken-link
+    """
+    with user_errors():
+        from paperdb.check import COLUMNS
+        from paperdb.check import check as run_check
+
+        db = open_for_query(ctx)
+        try:
+            rows = run_check(db, kind or None)
+        finally:
+            db.close()
+    _render(rows, fmt, COLUMNS, ("message",))
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    _say(f"{len(rows)} finding(s)" + (f": {summary}" if summary else ""))
+    if strict and rows:
+        raise typer.Exit(code=1)
