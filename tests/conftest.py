@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from paperdb import importers
 from paperdb.db import open_db
+from tests import strategies  # noqa: F401  (registers the hypothesis profiles)
 from tests.helpers import fake_parse
 
 
