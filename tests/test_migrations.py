@@ -37,6 +37,11 @@ EXPECTED_COLUMNS = {
     "entry_tags": ["entry_id", "tag_id"],
     "import_warnings": ["id", "source_id", "line", "reason", "raw"],
     "papers_fts": ["title", "nickname", "authors", "venue"],
+    # 0004_merges
+    "merges": ["id", "paper_id", "rule", "score", "evidence", "created_at", "undone_at"],
+    "merge_papers": ["merge_id", "paper_id", "title", "title_key", "created_at"],
+    "merge_mentions": ["merge_id", "paper_id", "source_id", "source", "line", "raw"],
+    "not_same": ["paper_a", "paper_b", "created_at"],
 }
 EXPECTED_VIEWS = {
     "paper_topics": ["paper_id", "topic"],
