@@ -56,8 +56,11 @@ def schema(db: Database) -> list[tuple[str, str, str]]:
 
 
 def test_exact_tables_and_columns(db: Database) -> None:
-    fts_shadow = {f"papers_fts_{s}" for s in ("data", "idx", "docsize", "config")}
-    assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow}
+    fts_shadow = {f"papers_{t}_{s}" for t in ("fts", "trigram")
+                  for s in ("data", "idx", "docsize", "config")}
+    search = {"papers_trigram", "papers_vocab"}  # 0003_search_index
+    assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow,
+                                     *search}
     for table, columns in EXPECTED_COLUMNS.items():
         assert list(db[table].columns_dict) == columns, table
     assert set(db.view_names()) == set(EXPECTED_VIEWS)
@@ -79,7 +82,9 @@ def test_filter_columns_are_indexed(db: Database) -> None:
 def test_fts_index_and_triggers(db: Database) -> None:
     assert db["papers"].detect_fts() == "papers_fts"
     triggers = {t.name: t.table for t in db.triggers}
-    assert triggers == {"papers_ai": "papers", "papers_ad": "papers", "papers_au": "papers"}
+    assert triggers == {"papers_ai": "papers", "papers_ad": "papers", "papers_au": "papers",
+                        "papers_trigram_ai": "papers", "papers_trigram_ad": "papers",
+                        "papers_trigram_au": "papers"}
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
     assert "unicode61 remove_diacritics 2" in sql
 
