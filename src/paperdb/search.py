@@ -1,0 +1,259 @@
+"""Ranked full-text search over titles, nicknames, authors and venues.
+
+How a query becomes an FTS5 MATCH (without ``raw``):
+
+* The query is split on whitespace; each word is split into the same tokens the index
+  uses (unicode61: letters and digits), and each token is double-quoted, so ``"``,
+  ``AND``, ``NEAR(``, ``*``, ``c++`` and ``a:b`` are just text. Words are ANDed; a word
+  of several tokens (``a:b``) is a phrase.
+* A single-token word also matches its plural/singular forms that exist in the
+  vocabulary (``ticket`` finds "tickets"); nothing else is stemmed.
+* A word that is not in the vocabulary is corrected: candidates are vocabulary terms with
+  the same first letter (an indexed range scan of ``papers_vocab``), else words of titles
+  found through the trigram index; rapidfuzz picks the closest (ties: the commoner term).
+  Corrections come back in :attr:`SearchResult.corrections` for the CLI to report.
+* A word with CJK characters is matched as a substring of the title (trigram index for
+  three or more characters, a LIKE scan for shorter ones) or of a tag name.
+
+Ranking is bm25 with the title weighted 10, nickname 5, authors 2, venue 1. The best
+``RERANK`` hits are then nudged by two signals a researcher expects: the title *starts*
+with the query (after a leading article), and more lists mention the paper.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from paperdb.errors import QueryError
+from paperdb.filters import Filters, build_where, order_by, paper_rows
+
+WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # title, nickname, authors, venue
+RERANK = 50
+MIN_CORRECT_LEN = 4  # shorter unknown words are left alone: too many near neighbours
+CUTOFF = 75.0  # rapidfuzz ratio a correction must reach
+SURE = 88.0  # a same-first-letter match this good skips the trigram fallback
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ARTICLES = {"the", "a", "an"}
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Rows (see :func:`paperdb.filters.paper_rows`, plus ``score``) and what was corrected."""
+
+    rows: list[dict[str, Any]]
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched)
+
+
+def tokens(text: str) -> list[str]:
+    """The index's tokens of ``text``: lower case, diacritics removed.
+
+    >>> tokens("Café c++ a:b \\"NEAR(x*")
+    ['cafe', 'c', 'a', 'b', 'near', 'x']
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _TOKEN_RE.findall(plain)
+
+
+def quote(token: str) -> str:
+    """An FTS5 string literal."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _variants(token: str) -> list[str]:
+    """Plural/singular spellings of an English word to look up in the vocabulary.
+
+    >>> _variants("ticket"), _variants("classes"), _variants("match"), _variants("nlp")
+    (['ticket', 'tickets'], ['classes', 'classe', 'class'], ['match', 'matchs', 'matches'], ['nlp'])
+    """
+    if token.isdigit() or len(token) < 4:
+        return [token]
+    out = [token]
+    if token.endswith("s"):
+        out.append(token[:-1])
+    else:
+        out.append(token + "s")
+    if token.endswith("es"):
+        out.append(token[:-2])
+    elif token.endswith(("x", "ch", "sh")):
+        out.append(token + "es")
+    return out
+
+
+def _known(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+    marks = ",".join("?" * len(terms))
+    return dict(conn.execute(
+        f"SELECT term, doc FROM papers_vocab WHERE term IN ({marks})", terms
+    ).fetchall())
+
+
+def _closest(word: str, candidates: dict[str, int]) -> tuple[str, float] | None:
+    from rapidfuzz import fuzz, process
+
+    best = process.extract(word, list(candidates), scorer=fuzz.ratio, limit=5,
+                           score_cutoff=CUTOFF)
+    if not best:
+        return None
+    best.sort(key=lambda hit: (-hit[1], -candidates[hit[0]], hit[0]))
+    return str(best[0][0]), float(best[0][1])
+
+
+def correct(conn: sqlite3.Connection, word: str) -> str | None:
+    """The vocabulary term closest to an unknown ``word``, or None."""
+    if len(word) < MIN_CORRECT_LEN or word.isdigit():
+        return None
+    lo, hi = len(word) - 2, len(word) + 2
+    first = word[0]
+    candidates = dict(conn.execute(
+        "SELECT term, doc FROM papers_vocab WHERE term >= ? AND term < ?"
+        " AND length(term) BETWEEN ? AND ?",
+        (first, chr(ord(first) + 1), lo, hi),
+    ).fetchall())
+    found = _closest(word, candidates)
+    if found is not None and found[1] >= SURE:
+        return found[0]
+    # The first letter may be the typo: words of titles sharing trigrams with the word.
+    grams = {word[i : i + 3] for i in range(len(word) - 2)}
+    match = " OR ".join(quote(g) for g in sorted(grams))
+    words: dict[str, int] = {}
+    for (title,) in conn.execute(
+        "SELECT title FROM papers_trigram WHERE papers_trigram MATCH ? ORDER BY rank LIMIT 200",
+        (match,),
+    ):
+        for token in tokens(title):
+            if lo <= len(token) <= hi:
+                words[token] = words.get(token, 0) + 1
+    other = _closest(word, words)
+    best = max((f for f in (found, other) if f is not None), key=lambda f: f[1], default=None)
+    return best[0] if best else None
+
+
+@dataclass(slots=True)
+class _Plan:
+    match: list[str] = field(default_factory=list)  # ANDed FTS5 groups
+    cjk: list[str] = field(default_factory=list)  # substrings of title or tags
+    leading: list[str] = field(default_factory=list)  # searched tokens, for the title boost
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+
+
+def plan(conn: sqlite3.Connection, query: str) -> _Plan:
+    """Turn user text into FTS5 groups, CJK substrings and corrections."""
+    result = _Plan()
+    for word in query.split():
+        if _CJK_RE.search(word):
+            result.cjk.extend(t for t in _TOKEN_RE.findall(word) if t)
+            continue
+        parts = tokens(word)
+        if not parts:
+            continue
+        searched = []
+        for part in parts:
+            fixed = part
+            if not _known(conn, [part]):
+                replacement = correct(conn, part)
+                if replacement is not None:
+                    result.corrections.append((part, replacement))
+                    fixed = replacement
+            searched.append(fixed)
+        result.leading.extend(searched)
+        if len(searched) > 1:
+            result.match.append(quote(" ".join(searched)))
+            continue
+        forms = sorted({searched[0], *_known(conn, _variants(searched[0]))})
+        group = " OR ".join(quote(f) for f in forms)
+        result.match.append(f"({group})" if len(forms) > 1 else group)
+    return result
+
+
+def _title_starts(title: str, words: list[str]) -> bool:
+    got = tokens(title)
+    if got and got[0] in _ARTICLES and (not words or words[0] not in _ARTICLES):
+        got = got[1:]
+    return bool(words) and len(got) >= len(words) and all(
+        g == w or g.rstrip("s") == w.rstrip("s") for g, w in zip(got, words, strict=False)
+    )
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters | None = None,
+    *,
+    raw: bool = False,
+    sort: str = "relevance",
+    limit: int | None = 20,
+) -> SearchResult:
+    """Papers matching ``query`` and ``filters``, best first (or in ``sort`` order).
+
+    Raises:
+        QueryError: nothing searchable in the query, or (``raw``) an FTS5 syntax error.
+    """
+    filters = filters or Filters()
+    where = build_where(conn, filters)
+    steps = _Plan(match=[query]) if raw else plan(conn, query)
+    if not steps.match and not steps.cjk:
+        raise QueryError(f"nothing to search for in {query!r}")
+    for text in steps.cjk:
+        if len(text) >= 3:
+            title_hit = "p.id IN (SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?)"
+            title_param = quote(text)
+        else:
+            title_hit = "p.title LIKE ? ESCAPE '\\'"
+            title_param = "%" + text.replace("%", "\\%").replace("_", "\\_") + "%"
+        where.add(
+            f"({title_hit} OR p.id IN (SELECT e.paper_id FROM tags t JOIN entry_tags et"
+            " ON et.tag_id = t.id JOIN entries e ON e.id = et.entry_id WHERE t.name LIKE ?"
+            " ESCAPE '\\'))",
+            title_param,
+            "%" + text.replace("%", "\\%").replace("_", "\\_") + "%",
+        )
+    relevance = sort == "relevance"
+    fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
+    if steps.match:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        sql = (
+            f"SELECT p.id, bm25(papers_fts, {weights}) AS score, p.title, p.n_mentions"
+            " FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+            f" WHERE papers_fts MATCH ? AND {where.sql()}"
+        )
+        params: list[Any] = [" AND ".join(steps.match), *where.params]
+        order = "score, p.id" if relevance else order_by(sort)
+    else:
+        sql = f"SELECT p.id, 0.0, p.title, p.n_mentions FROM papers p WHERE {where.sql()}"
+        params = list(where.params)
+        order = order_by("year" if relevance else sort)
+    sql += f" ORDER BY {order}"
+    if fetch is not None:
+        sql += " LIMIT ?"
+        params.append(fetch)
+    try:
+        hits = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if raw:
+            raise QueryError(
+                f"invalid FTS5 query {query!r} ({exc}); drop --raw to search the words as text"
+            ) from None
+        raise
+    scores = {h[0]: _boosted(h, steps.leading) for h in hits}
+    if relevance and steps.match:
+        hits = sorted(hits, key=lambda h: (scores[h[0]], h[0]))
+    if limit is not None:
+        hits = hits[:limit]
+    rows = paper_rows(conn, [h[0] for h in hits])
+    for row in rows:
+        row["score"] = round(-scores[row["id"]], 3)
+    return SearchResult(rows, steps.corrections)
+
+
+def _boosted(hit: tuple[Any, ...], words: list[str]) -> float:
+    """bm25 (negative: lower is better) scaled by the title-prefix and mention signals."""
+    _, score, title, mentions = hit
+    boost = 1.0 + (0.5 if _title_starts(title, words) else 0.0)
+    boost += 0.2 * math.log(max(mentions or 1, 1))
+    return float(score) * boost
