@@ -1,39 +1,114 @@
-"""Export registry: format name -> function turning the database into text.
+"""Export registry: format name -> function turning papers into text.
 
-Each exporter is a small module with ``export(db) -> str``; the CLI decides where the text
-goes (stdout or a file).
+Each format is a small module with ``render(papers) -> str`` over the JSON-contract paper
+dicts of :mod:`paperdb.export.json`; :func:`export` picks the papers (filters, sort,
+limit) and the CLI decides where the text goes (stdout or a file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from paperdb.errors import QueryError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-Exporter = Callable[["Database"], str]
+    from paperdb.filters import Filters
+
+Papers = Iterable[dict[str, Any]]
 
 
-def _json(db: Database) -> str:
-    from paperdb.export import json
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    group_by: tuple[str, ...] = ("topic",)  # markdown only
+    title: str = "Papers"  # markdown only
 
-    return json.export(db)
+
+Exporter = Callable[[Papers, sqlite3.Connection, ExportOptions], str]
 
 
-EXPORTERS: dict[str, Exporter] = {"json": _json}
+def _json(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+    import json
+
+    return json.dumps(list(papers), indent=2, ensure_ascii=False) + "\n"
+
+
+def _jsonl(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+    from paperdb.export import jsonl
+
+    return jsonl.render(papers)
+
+
+def _csv(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+    from paperdb.export import csv
+
+    return csv.render(papers)
+
+
+def _bibtex(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+    from paperdb.export import bibtex
+
+    return bibtex.render(papers)
+
+
+def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+    from paperdb.export import markdown
+
+    names = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM topics").fetchall())
+    return markdown.render(papers, options.group_by, title=options.title, topic_names=names)
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "markdown": _markdown,
+    "bibtex": _bibtex,
+    "csv": _csv,
+    "json": _json,
+    "jsonl": _jsonl,
+}
 """Known formats, in the order ``--help`` lists them."""
 
 
-def export(db: Database, fmt: str) -> str:
-    """Render every paper in ``fmt``.
+def parse_group_by(text: str) -> tuple[str, ...]:
+    """``topic,year`` -> ``("topic", "year")``.
 
     Raises:
-        QueryError: ``fmt`` is not a known export format.
+        QueryError: an unknown or repeated group.
     """
+    from paperdb.export.markdown import GROUPS
+
+    groups = tuple(part.strip() for part in text.split(",") if part.strip())
+    bad = [g for g in groups if g not in GROUPS]
+    if bad or not groups or len(set(groups)) != len(groups):
+        raise QueryError(
+            f"cannot group by {text!r}; use one or more of {', '.join(GROUPS)}, e.g. topic,year"
+        )
+    return groups
+
+
+def export(
+    db: Database | sqlite3.Connection,
+    fmt: str,
+    filters: Filters | None = None,
+    *,
+    sort: str = "relevance",
+    limit: int | None = None,
+    options: ExportOptions | None = None,
+) -> str:
+    """Render the papers matching ``filters`` (default: every paper, in id order) in ``fmt``.
+
+    Raises:
+        QueryError: ``fmt`` is not a known export format, or a filter value is unusable.
+    """
+    from paperdb.export.json import connection, iter_papers
+    from paperdb.filters import Filters, filter_ids
+
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
-    return exporter(db)
+    conn = connection(db)
+    ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
+    return exporter(iter_papers(conn, ids), conn, options or ExportOptions())

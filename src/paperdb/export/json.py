@@ -6,6 +6,7 @@ The shape is a contract for scripts (see ``paper_rows``); add keys, never rename
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +21,10 @@ def _marks(n: int) -> str:
 
 
 def _grouped(
-    db: Database, sql: str, ids: Sequence[int]
+    conn: sqlite3.Connection, sql: str, ids: Sequence[int]
 ) -> dict[int, list[dict[str, Any]]]:
     """Rows of ``sql`` (whose first column is ``paper_id``) grouped by paper id."""
-    cursor = db.conn.execute(sql.format(marks=_marks(len(ids))), tuple(ids))
+    cursor = conn.execute(sql.format(marks=_marks(len(ids))), tuple(ids))
     columns = [d[0] for d in cursor.description]
     grouped: dict[int, list[dict[str, Any]]] = {}
     for values in cursor:
@@ -32,87 +33,120 @@ def _grouped(
     return grouped
 
 
-def iter_papers(db: Database) -> Iterator[dict[str, Any]]:
-    """Every paper as a JSON-ready dict, in id order, fetched in batches.
+def connection(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    """The stdlib connection behind ``db`` (queries run on it directly)."""
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def fetch_papers(db: Database | sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The JSON-ready dicts of these papers, in the order of ``ids`` (missing ids dropped).
 
     Keys: id, title, year, venue, venue_kind, presentation, topics (sorted slugs), authors,
     nickname, arxiv_id, paper_url, code [{url, framework, official}], tags (sorted),
     mentions [{source, line, raw, title, venue, year, presentation, topic, paper_url,
     broken_link}] ordered by source name, line.
     """
+    conn = connection(db)
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        out.extend(_fetch_chunk(conn, list(ids[start : start + _CHUNK])))
+    return out
+
+
+def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    cursor = conn.execute(
+        "SELECT p.id, p.title, p.year, p.venue, v.kind AS venue_kind, p.presentation,"
+        " p.authors, p.nickname, p.arxiv_id, p.paper_url"
+        " FROM papers p LEFT JOIN venues v ON v.name = p.venue"
+        f" WHERE p.id IN ({_marks(len(ids))})",
+        tuple(ids),
+    )
+    columns = [d[0] for d in cursor.description]
+    by_id = {values[0]: dict(zip(columns, values, strict=True)) for values in cursor}
+    papers = [by_id[i] for i in ids if i in by_id]
+    topics = _grouped(
+        conn,
+        "SELECT DISTINCT paper_id, topic FROM entries WHERE paper_id IN ({marks})"
+        " AND topic IS NOT NULL ORDER BY paper_id, topic",
+        ids,
+    )
+    code = _grouped(
+        conn,
+        "SELECT DISTINCT pc.paper_id, r.url, r.framework, r.official FROM paper_code pc"
+        " JOIN code_repos r ON r.id = pc.repo_id WHERE pc.paper_id IN ({marks})"
+        " ORDER BY pc.paper_id, r.url",
+        ids,
+    )
+    tags = _grouped(
+        conn,
+        "SELECT DISTINCT pt.paper_id, t.name FROM paper_tags pt JOIN tags t"
+        " ON t.id = pt.tag_id WHERE pt.paper_id IN ({marks}) ORDER BY pt.paper_id, t.name",
+        ids,
+    )
+    mentions = _grouped(
+        conn,
+        "SELECT e.paper_id, s.name AS source, e.line, e.raw, e.title, e.venue, e.year,"
+        " e.presentation, e.topic, e.paper_url, e.broken_link"
+        " FROM entries e JOIN sources s ON s.id = e.source_id"
+        " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, s.name, e.line, s.id",
+        ids,
+    )
+    out = []
+    for paper in papers:
+        pid = paper["id"]
+        authors = paper.pop("authors")
+        out.append({
+            "id": pid,
+            "title": paper["title"],
+            "year": paper["year"],
+            "venue": paper["venue"],
+            "venue_kind": paper["venue_kind"],
+            "presentation": paper["presentation"],
+            "topics": [row["topic"] for row in topics.get(pid, [])],
+            "authors": authors.split("; ") if authors else [],
+            "nickname": paper["nickname"],
+            "arxiv_id": paper["arxiv_id"],
+            "paper_url": paper["paper_url"],
+            "code": [
+                {"url": r["url"], "framework": r["framework"], "official": bool(r["official"])}
+                for r in code.get(pid, [])
+            ],
+            "tags": [row["name"] for row in tags.get(pid, [])],
+            "mentions": [
+                {**m, "broken_link": bool(m["broken_link"])} for m in mentions.get(pid, [])
+            ],
+        })
+    return out
+
+
+def iter_papers(
+    db: Database | sqlite3.Connection, ids: Sequence[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Papers as JSON-ready dicts (see :func:`fetch_papers`), fetched in batches.
+
+    ``ids`` gives the papers and their order; by default every paper, in id order.
+    """
+    conn = connection(db)
+    if ids is not None:
+        for start in range(0, len(ids), _CHUNK):
+            yield from _fetch_chunk(conn, list(ids[start : start + _CHUNK]))
+        return
     last = 0
     while True:
-        cursor = db.conn.execute(
-            "SELECT p.id, p.title, p.year, p.venue, v.kind AS venue_kind, p.presentation,"
-            " p.authors, p.nickname, p.arxiv_id, p.paper_url"
-            " FROM papers p LEFT JOIN venues v ON v.name = p.venue"
-            " WHERE p.id > ? ORDER BY p.id LIMIT ?",
-            (last, _CHUNK),
-        )
-        columns = [d[0] for d in cursor.description]
-        papers = [dict(zip(columns, values, strict=True)) for values in cursor]
-        if not papers:
+        chunk = [row[0] for row in conn.execute(
+            "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, _CHUNK)
+        )]
+        if not chunk:
             return
-        ids = [p["id"] for p in papers]
-        last = ids[-1]
-        topics = _grouped(
-            db,
-            "SELECT DISTINCT paper_id, topic FROM entries WHERE paper_id IN ({marks})"
-            " AND topic IS NOT NULL ORDER BY paper_id, topic",
-            ids,
-        )
-        code = _grouped(
-            db,
-            "SELECT DISTINCT pc.paper_id, r.url, r.framework, r.official FROM paper_code pc"
-            " JOIN code_repos r ON r.id = pc.repo_id WHERE pc.paper_id IN ({marks})"
-            " ORDER BY pc.paper_id, r.url",
-            ids,
-        )
-        tags = _grouped(
-            db,
-            "SELECT DISTINCT pt.paper_id, t.name FROM paper_tags pt JOIN tags t"
-            " ON t.id = pt.tag_id WHERE pt.paper_id IN ({marks}) ORDER BY pt.paper_id, t.name",
-            ids,
-        )
-        mentions = _grouped(
-            db,
-            "SELECT e.paper_id, s.name AS source, e.line, e.raw, e.title, e.venue, e.year,"
-            " e.presentation, e.topic, e.paper_url, e.broken_link"
-            " FROM entries e JOIN sources s ON s.id = e.source_id"
-            " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, s.name, e.line, s.id",
-            ids,
-        )
-        for paper in papers:
-            pid = paper["id"]
-            authors = paper.pop("authors")
-            yield {
-                "id": pid,
-                "title": paper["title"],
-                "year": paper["year"],
-                "venue": paper["venue"],
-                "venue_kind": paper["venue_kind"],
-                "presentation": paper["presentation"],
-                "topics": [row["topic"] for row in topics.get(pid, [])],
-                "authors": authors.split("; ") if authors else [],
-                "nickname": paper["nickname"],
-                "arxiv_id": paper["arxiv_id"],
-                "paper_url": paper["paper_url"],
-                "code": [
-                    {"url": r["url"], "framework": r["framework"], "official": bool(r["official"])}
-                    for r in code.get(pid, [])
-                ],
-                "tags": [row["name"] for row in tags.get(pid, [])],
-                "mentions": [
-                    {**m, "broken_link": bool(m["broken_link"])} for m in mentions.get(pid, [])
-                ],
-            }
+        last = chunk[-1]
+        yield from _fetch_chunk(conn, chunk)
 
 
-def paper_rows(db: Database) -> list[dict[str, Any]]:
+def paper_rows(db: Database | sqlite3.Connection) -> list[dict[str, Any]]:
     """Every paper as a JSON-ready dict (see :func:`iter_papers` for the keys)."""
     return list(iter_papers(db))
 
 
-def export(db: Database) -> str:
+def export(db: Database | sqlite3.Connection) -> str:
     """The JSON array text of every paper, ``[]`` when there are none; ends with a newline."""
     return json.dumps(paper_rows(db), indent=2, ensure_ascii=False) + "\n"
