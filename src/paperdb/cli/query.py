@@ -1,57 +1,371 @@
-"""Query and export commands."""
+"""Query and export commands: search, filter, show, stats, export.
+
+The read path stays light: commands open the database with the stdlib ``sqlite3`` module
+when its schema is current (``sqlite_utils`` costs ~0.3 s to import), and rich and
+rapidfuzz are imported only when needed.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, open_for_query, user_errors, write_atomic
+from paperdb.cli import app, err_console, open_for_query, state, user_errors, write_atomic
+from paperdb.output import Format, render
+
+if TYPE_CHECKING:
+    from paperdb.filters import Filters, YearRange
+
+
+# -- shared options ---------------------------------------------------------------------
+
+
+def _year(value: str | None) -> YearRange | None:
+    from paperdb.errors import QueryError
+    from paperdb.filters import parse_year
+
+    if value is None:
+        return None
+    try:
+        return parse_year(value)
+    except QueryError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--year") from None
+
+
+class Sort(StrEnum):
+    relevance = "relevance"
+    year = "year"
+    title_ = "title"  # `title` would shadow str.title
+    venue = "venue"
+
+
+class Presentation(StrEnum):
+    oral = "oral"
+    spotlight = "spotlight"
+    poster = "poster"
+    workshop = "workshop"
+    best = "best"
+
+
+class ExportFormat(StrEnum):
+    markdown = "markdown"
+    bibtex = "bibtex"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class StatsKey(StrEnum):
+    year = "year"
+    venue = "venue"
+    topic = "topic"
+    source = "source"
+    author = "author"
+    framework = "framework"
+    presentation = "presentation"
+    venue_kind = "venue-kind"
+
+
+_F = "Filters"
+VenueOpt = Annotated[
+    list[str] | None,
+    typer.Option("--venue", help="Venue name or alias (NIPS), any case; repeat for any of several.",
+                 show_default=False, rich_help_panel=_F),
+]
+YearOpt = Annotated[
+    str | None,
+    typer.Option("--year", help="Year or range: 2020, 2019..2022, 2019.., ..2018.",
+                 show_default=False, rich_help_panel=_F),
+]
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option("--topic", help="Topic slug, name or alias (量化); repeat for any of several.",
+                 show_default=False, rich_help_panel=_F),
+]
+AuthorOpt = Annotated[
+    str | None,
+    typer.Option("--author", help="Part of an author's name, any case.", show_default=False,
+                 rich_help_panel=_F),
+]
+HasCodeOpt = Annotated[
+    bool, typer.Option("--has-code", help="Only papers with a code repository.",
+                       rich_help_panel=_F),
+]
+FrameworkOpt = Annotated[
+    list[str] | None,
+    typer.Option("--framework", help="Code framework (PyTorch, TensorFlow, ...); repeatable.",
+                 show_default=False, rich_help_panel=_F),
+]
+PresentationOpt = Annotated[
+    list[Presentation] | None,
+    typer.Option("--presentation", help="oral, spotlight, poster, workshop or best; repeatable.",
+                 show_default=False, rich_help_panel=_F),
+]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="List file name (or its start, e.g. 001); repeatable.",
+                 show_default=False, rich_help_panel=_F),
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=1, help="At most this many rows.", show_default=False),
+]
+SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
+]
+
+
+def make_filters(
+    venue: list[str] | None, year: str | None, topic: list[str] | None, author: str | None,
+    has_code: bool, framework: list[str] | None, presentation: list[Presentation] | None,
+    source: list[str] | None,
+) -> Filters:
+    from paperdb.filters import Filters
+
+    return Filters(
+        venues=tuple(venue or ()),
+        year=_year(year),
+        topics=tuple(topic or ()),
+        authors=(author,) if author else (),
+        has_code=has_code,
+        frameworks=tuple(framework or ()),
+        presentations=tuple(p.value for p in presentation or ()),
+        sources=tuple(source or ()),
+    )
+
+
+@contextmanager
+def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
+    """A connection for reading: plain sqlite3 when the schema is current, else migrate."""
+    from paperdb.db import migration_files
+
+    path = state(ctx).db
+    conn: sqlite3.Connection | None = None
+    if path.is_file():
+        try:
+            conn = sqlite3.connect(path)
+            applied = {row[0] for row in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'paperdb'"
+            )}
+            if not {p.stem for p in migration_files()} <= applied:
+                conn.close()
+                conn = None
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            conn = None
+    if conn is None:  # missing, old schema or not a paperdb file: the full open explains
+        db = open_for_query(ctx)
+        conn = db.conn
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _compact(rows: list[dict[str, Any]], score: bool = False) -> list[dict[str, Any]]:
+    """The columns a person scans: id (for `show`), title, year, venue, topics, code."""
+    return [
+        {"id": r["id"], "title": r["title"], "year": r["year"], "venue": r["venue"],
+         "topics": r["topics"], "code": len(r["code"]) or None}
+        for r in rows
+    ]
+
+
+def _emit(rows: list[dict[str, Any]], fmt: Format) -> None:
+    if not rows:
+        err_console().print("no papers match", soft_wrap=True)
+        if fmt is Format.table:
+            return
+    render(rows if fmt is not Format.table else _compact(rows), fmt)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find (all of them), typos allowed.",
+                                         show_default=False)],
+    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
+    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None, source: SourceOpt = None,
+    limit: LimitOpt = 20, sort: SortOpt = Sort.relevance,
+    raw: Annotated[bool, typer.Option("--raw", help="Pass FTS5 query syntax through.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Ranked full-text search over titles, nicknames, authors and venues.
+
+    Example: paperdb search "lottery ticket" --venue ICLR --year 2019..
+    """
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
+                           source)
+    with user_errors(), reader(ctx) as conn:
+        from paperdb.search import search as run
+
+        result = run(conn, query, filters, raw=raw, sort=sort.value, limit=limit)
+    if result.corrections:
+        fixed = ", ".join(f"{typed} -> {used}" for typed, used in result.corrections)
+        err_console().print(f"searched for: {fixed}", soft_wrap=True, markup=False)
+    _emit(result.rows, fmt)
+
+
+@app.command("filter")
+def filter_(
+    ctx: typer.Context,
+    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
+    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None, source: SourceOpt = None,
+    limit: LimitOpt = None, sort: SortOpt = Sort.year,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the papers that match the filters (no query).
+
+    Example: paperdb filter --venue NeurIPS --year 2022 --topic pruning -f csv
+    """
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
+                           source)
+    with user_errors(), reader(ctx) as conn:
+        from paperdb.filters import filter_papers
+
+        rows = filter_papers(conn, filters, sort=sort.value, limit=limit)
+    _emit(rows, fmt)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    paper_id: Annotated[int, typer.Argument(metavar="ID", help="Paper id (from search).",
+                                            show_default=False)],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One paper: every field, every mention (file:line), code, tags and disagreements.
+
+    Example: paperdb show 389
+    """
+    with user_errors(), reader(ctx) as conn:
+        from paperdb.show import show as run
+
+        paper = run(conn, paper_id)
+    if fmt is not Format.table:
+        mentions = paper["mentions"]
+        if fmt is Format.json:
+            render([paper], fmt)
+        else:  # csv: one row per mention, the paper's fields repeated
+            render([{"id": paper["id"], "title": paper["title"], "year": paper["year"],
+                     "venue": paper["venue"], **{f"mention_{k}": v for k, v in m.items()}}
+                    for m in mentions], fmt)
+        return
+    _print_paper(paper)
+
+
+def _print_paper(paper: dict[str, Any]) -> None:
+    from paperdb.output import cell_text
+
+    lines = []
+    for key in ("id", "title", "year", "venue", "venue_kind", "presentation", "topics",
+                "authors", "nickname", "arxiv_id", "paper_url", "tags"):
+        lines.append(f"{key}\t{cell_text(paper[key])}")
+    for repo in paper["code"]:
+        extra = ", ".join(x for x in (repo["framework"], "official" if repo["official"] else "")
+                          if x)
+        lines.append(f"code\t{cell_text(repo['url'])}" + (f" ({extra})" if extra else ""))
+    for name, values in paper["conflicts"].items():
+        said = "; ".join(f"{cell_text(v['value'])} ({', '.join(v['mentions'])})" for v in values)
+        lines.append(f"disagree\t{name}: {said}")
+    lines.append(f"mentions\t{len(paper['mentions'])}")
+    for m in paper["mentions"]:
+        lines.append(f"  {cell_text(m['source'])}:{m['line']}\t{cell_text(m['raw'])}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    by: Annotated[list[StatsKey], typer.Option("--by", help="Count by this; twice for a cross"
+                                              " table (--by venue --by year).")],
+    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
+    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None, source: SourceOpt = None,
+    limit: LimitOpt = None, fmt: FormatOpt = Format.table,
+) -> None:
+    """Count papers by year, venue, topic, source, author, framework, presentation or venue-kind.
+
+    Example: paperdb stats --by year --topic pruning
+    """
+    if len(by) > 2:
+        raise typer.BadParameter("give --by once, or twice for a cross table", param_hint="--by")
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
+                           source)
+    with user_errors(), reader(ctx) as conn:
+        from paperdb.stats import stats as run
+
+        rows = run(conn, [k.value for k in by], filters, limit=limit)
+    if not rows:
+        err_console().print("no papers match", soft_wrap=True)
+    if fmt is Format.table and len(by) == 1 and rows:
+        top = max(r["count"] for r in rows)
+        width = 40
+        rows = [{**r, "": "█" * max(1, round(width * r["count"] / top))} for r in rows]
+    if fmt is not Format.table or rows:
+        render(rows, fmt, wrap=())
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="Output format: json.", show_default=False)
-    ],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.",
+                                              show_default=False)],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file instead of stdout.",
-            dir_okay=False,
-            show_default=False,
-        ),
+        typer.Option("--output", "-o", help="Write to this file instead of stdout.",
+                     dir_okay=False, show_default=False),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
     ] = False,
+    group_by: Annotated[
+        str, typer.Option("--group-by", help="markdown: headings by topic, venue or year;"
+                          " nest with a comma (topic,year).")
+    ] = "topic",
+    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
+    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None, source: SourceOpt = None,
+    limit: LimitOpt = None, sort: SortOpt = Sort.relevance,
 ) -> None:
-    """Export every paper with its mentions, for scripts and other tools.
+    """Export the papers matching the filters as markdown, BibTeX, CSV, JSON or JSON Lines.
 
-    Example: paperdb export --format json -o papers.json
+    Example: paperdb export --topic pruning --format markdown --group-by year -o pruning.md
     """
+    from paperdb.errors import QueryError
+    from paperdb.export import ExportOptions, parse_group_by
+
+    try:
+        groups = parse_group_by(group_by)
+    except QueryError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--group-by") from None
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
+                           source)
     with user_errors():
         from paperdb.errors import InputError
-        from paperdb.export import EXPORTERS, export
+        from paperdb.export import export as run
 
-        if fmt not in EXPORTERS:
-            raise InputError(
-                f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}"
-            )
-        if output is not None and output.exists() and not force:
+        if output is not None and output.exists() and output.is_file() and not force:
             raise InputError(f"{output} exists; pass --force to overwrite it")
         if output is not None and not output.parent.is_dir():
             raise InputError(f"{output.parent}: no such folder")
-        db = open_for_query(ctx)
-        try:
-            text = export(db, fmt)
-        finally:
-            db.close()
+        with reader(ctx) as conn:
+            text = run(conn, fmt.value, filters, sort=sort.value, limit=limit,
+                       options=ExportOptions(group_by=groups))
         if output is None:
             sys.stdout.write(text)
             sys.stdout.flush()
