@@ -105,6 +105,20 @@ def strip_markdown(text: str) -> str:
     >>> strip_markdown(r"Up to 100$\times$ Faster")
     'Up to 100× Faster'
     """
+    # Removing one layer can reveal another ("_*_" -> "__", "\\\\{" -> "\\{"); repeat
+    # until nothing changes, so that strip_markdown(strip_markdown(x)) == strip_markdown(x).
+    for _ in range(_MAX_PASSES):
+        stripped = _strip_once(text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
+_MAX_PASSES = 50  # each pass only shortens the text; real titles settle in one or two
+
+
+def _strip_once(text: str) -> str:
     text = _LINK_RE.sub(r"\1", text)
     text = _LATEX_RE.sub(_latex, text)
     text = _ESCAPE_RE.sub(lambda m: "\x00" + m.group(1), text)  # protect escaped chars
@@ -119,7 +133,12 @@ def clean_text(text: str) -> str:
     >>> clean_text("  **还没看**  ")
     '还没看'
     """
-    return strip_markdown(unicodedata.normalize("NFKC", text).replace("\x00", ""))
+    for _ in range(_MAX_PASSES):  # until stable: clean_text(clean_text(x)) == clean_text(x)
+        cleaned = strip_markdown(unicodedata.normalize("NFKC", text).replace("\x00", ""))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
 
 
 def normalize_title(text: str) -> str:
@@ -256,7 +275,24 @@ def canonical_venue(text: str) -> tuple[str | None, str | None]:
     ('Some Journal', None)
     >>> canonical_venue("")
     (None, None)
+    >>> canonical_venue("Foo (x) (oral)"), canonical_venue("(())")
+    (('Foo', 'oral'), (None, None))
     """
+    # One pass can reveal another parenthesis or presentation word; repeat on the venue
+    # until it is stable, so canonical_venue(venue) == venue for every venue it returns.
+    venue, presentation = _canonical_venue_once(text)
+    for _ in range(_MAX_PASSES):
+        if venue is None:
+            break
+        again, more = _canonical_venue_once(venue)
+        presentation = presentation or more
+        if again == venue:
+            break
+        venue = again
+    return venue, presentation
+
+
+def _canonical_venue_once(text: str) -> tuple[str | None, str | None]:
     plain = clean_text(text)
     presentation = None
     paren = re.search(r"\(([^()]*)\)", plain)
