@@ -43,7 +43,7 @@ def test_huge_line_is_a_warning_not_a_hang(line: str, before: str) -> None:
     text = f"## ICLR 2019\n- 2019-ICLR-[{before}](https://x.org/a)\n- {line}\n"
     parsed = parse_text(text, file="big.md")
     lines = {r.line for r in parsed.records} | {w.line for w in parsed.warnings}
-    assert 3 in lines or len(line) + 2 <= MAX_LINE_CHARS and not line.strip("*")
+    assert 3 in lines or (len(line) + 2 <= MAX_LINE_CHARS and not line.strip("*"))
     if len(line) + 2 > MAX_LINE_CHARS:
         assert any("characters long" in w.reason and w.line == 3 for w in parsed.warnings)
 
