@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    # Plain click help and errors: a usage error ends in one "Error: ..." line instead of a
+    # rich box, and --help does not import rich (and through it markdown-it): ~0.2 s saved.
+    rich_markup_mode=None,
     help="Import markdown paper lists into one SQLite database and query it.",
 )
 
