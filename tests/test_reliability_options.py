@@ -31,11 +31,6 @@ SEED = sorted(seed_dir().glob("*.txt"))[0]
 _OVERFLOW = "an id/limit past SQLite's 64-bit range raises OverflowError (a traceback)"
 KNOWN = {
     ("dedupe", "undo"): _OVERFLOW,
-    ("export", "limit"): _OVERFLOW,
-    ("filter", "limit"): _OVERFLOW,
-    ("search", "limit"): _OVERFLOW,
-    ("show", "paper_id"): _OVERFLOW,
-    ("export", "output"): "'wrote <path>' echoes escape sequences in the file name raw",
 }
 
 

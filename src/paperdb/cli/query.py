@@ -7,6 +7,7 @@ rapidfuzz are imported only when needed.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from paperdb.cli import app, err_console, open_for_query, state, user_errors, write_atomic
-from paperdb.output import Format, render
+from paperdb.output import Format, inert, render
+
+SQLITE_MAX_INT = 2**63 - 1  # larger ids and limits cannot reach SQLite: a usage error
 
 if TYPE_CHECKING:
     from paperdb.filters import Filters, YearRange
@@ -115,7 +118,8 @@ SourceOpt = Annotated[
 ]
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=1, help="At most this many rows.", show_default=False),
+    typer.Option("--limit", "-n", min=1, max=SQLITE_MAX_INT, help="At most this many rows.",
+                 show_default=False),
 ]
 SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order.")]
 FormatOpt = Annotated[
@@ -149,13 +153,15 @@ def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
 
     path = state(ctx).db
     conn: sqlite3.Connection | None = None
-    if path.is_file():
+    if path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         try:
             conn = sqlite3.connect(path)
             applied = {row[0] for row in conn.execute(
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'paperdb'"
             )}
-            if not {p.stem for p in migration_files()} <= applied:
+            # Only the exact schema this code knows takes the fast path; an older one needs
+            # migrating, a newer one must be refused, and both are open_db's job.
+            if {p.stem for p in migration_files()} != applied:
                 conn.close()
                 conn = None
         except sqlite3.Error:
@@ -245,7 +251,7 @@ def filter_(
 def show(
     ctx: typer.Context,
     paper_id: Annotated[int, typer.Argument(metavar="ID", help="Paper id (from search).",
-                                            show_default=False)],
+                                            min=1, max=SQLITE_MAX_INT, show_default=False)],
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One paper: every field, every mention (file:line), code, tags and disagreements.
@@ -374,4 +380,4 @@ def export(
             write_atomic(output, text)
         except OSError as exc:
             raise InputError(f"{output}: cannot write ({exc.strerror})") from None
-    err_console().print(f"wrote {output}", soft_wrap=True, markup=False)
+    err_console().print(f"wrote {inert(str(output))}", soft_wrap=True, markup=False)
