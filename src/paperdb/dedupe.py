@@ -73,7 +73,7 @@ EXACT, NEIGHBOUR, MAIN_TITLE, NICKNAME, ARXIV, RARE_WORD, TRIGRAM = (1 << i for 
 EVIDENCE_NAMES = {
     EXACT: "same normalized title",
     NEIGHBOUR: "sorted neighbours",
-    MAIN_TITLE: "same main title and year",
+    MAIN_TITLE: "main title matches",
     NICKNAME: "same nickname",
     ARXIV: "same arXiv id",
     RARE_WORD: "shared rare word",
@@ -280,18 +280,29 @@ def candidate_pairs(
     pairs: dict[tuple[int, int], int] = {}
     ids = [item[0] for item in items]
 
+    ratio = fuzz.ratio
+
     def keep(i: int, j: int, bit: int) -> None:
         if ids[i] == ids[j]:
             return
         key = (i, j) if i < j else (j, i)
         pairs[key] = pairs.get(key, 0) | bit
 
+    def keep_similar(i: int, j: int, bit: int) -> None:
+        # A fuzzy pair's final score never exceeds its raw ratio: filter before storing.
+        if ids[i] == ids[j]:
+            return
+        key = (i, j) if i < j else (j, i)
+        if key in pairs:
+            pairs[key] |= bit
+        elif ratio(norms[i], norms[j], score_cutoff=min_ratio):
+            pairs[key] = bit
+
     for members in _group((norms[i].replace(" ", ""), i) for i in range(n)):
         for x in range(len(members)):
             for y in range(x + 1, min(len(members), x + 1 + BLOCK_CAP)):
                 keep(members[x], members[y], EXACT)
 
-    ratio = fuzz.ratio
     for texts in (norms, [s[::-1] for s in norms]):
         order = sorted(range(n), key=texts.__getitem__)
         for pos, i in enumerate(order):
@@ -323,17 +334,19 @@ def candidate_pairs(
         for members in _group((k, i) for i in range(n) if (k := key_of(i))):
             _pairs_in_block(members, keep, bit)
 
-    _rare_blocks(norms, keep, lambda s: {t for t in s.split() if len(t) >= 4}, RARE_WORD, 2)
+    _rare_blocks(norms, keep_similar, _words, RARE_WORD, 2)
     if n <= TRIGRAM_LIMIT:
-        _rare_blocks(
-            norms,
-            keep,
-            lambda s: {s[k : k + 3] for k in range(len(s) - 2)} if len(s) >= 3 else set(),
-            TRIGRAM,
-            3,
-            need=2,
-        )
+        _rare_blocks(norms, keep_similar, _trigrams, TRIGRAM, 3, need=2)
     return pairs
+
+
+def _words(norm: str) -> set[str]:
+    return {t for t in norm.split() if len(t) >= 4}
+
+
+def _trigrams(norm: str) -> set[str]:
+    s = norm.replace(" ", "")
+    return {s[k : k + 3] for k in range(len(s) - 2)}
 
 
 def _rare_blocks(
@@ -348,16 +361,20 @@ def _rare_blocks(
 
     With ``need`` > 1 a pair must share that many of its rare features.
     """
-    feats: list[set[str]] = [features(s.replace(" ", "") if bit == TRIGRAM else s) for s in norms]
+    # Two passes over the titles instead of keeping every feature set: flat memory.
     df: Counter[str] = Counter()
-    for fs in feats:
-        df.update(fs)
+    for s in norms:
+        df.update(features(s))
     blocks: dict[str, list[int]] = defaultdict(list)
-    for i, fs in enumerate(feats):
-        rare = sorted((df[f], f) for f in fs if 2 <= df[f] <= BLOCK_CAP)[:per_item]
+    for i, s in enumerate(norms):
+        rare = sorted((df[f], f) for f in features(s) if 2 <= df[f] <= BLOCK_CAP)[:per_item]
         for _count, f in rare:
             blocks[f].append(i)
-    del feats, df
+    del df
+    if need == 1:
+        for members in blocks.values():
+            _pairs_in_block(members, keep, bit)
+        return
     shared: Counter[tuple[int, int]] = Counter()
     for members in blocks.values():
         for x in range(len(members)):
