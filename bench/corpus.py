@@ -540,10 +540,18 @@ def generate(out_dir: Path, entries: int, seed: int = 5, dup_rate: float = 0.05,
     for row in truth_rows:
         kinds[row[3]] += 1
     summary = {"entries": len(truth_rows), "works": len(gen.works), "files": files,
+               "generator": generator_version(),
                "seed": seed, "dup_rate": dup_rate, "repeat_rate": repeat_rate,
                "kinds": dict(sorted(kinds.items()))}
     (out_dir / "corpus.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+def generator_version() -> str:
+    """A hash of this file: a cached corpus made by another version is made again."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
 def read_truth(out_dir: Path) -> list[tuple[str, int, int, str, str]]:

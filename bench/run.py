@@ -219,7 +219,8 @@ def bench_size(size: int, out: Path, reps: int) -> dict[str, Any]:
     cdir = out / f"corpus-{size}"
     meta = cdir / "corpus.json"
     t = time.perf_counter()
-    if not meta.exists() or json.loads(meta.read_text())["entries"] != size:
+    cached = json.loads(meta.read_text()) if meta.exists() else {}
+    if (cached.get("entries"), cached.get("generator")) != (size, corpus.generator_version()):
         corpus.generate(cdir, size)
     res["corpus_s"] = time.perf_counter() - t
     res["corpus"] = json.loads(meta.read_text())
