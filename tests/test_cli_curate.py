@@ -112,3 +112,11 @@ def test_check_strict_passes_on_a_clean_list(runner: CliRunner, tmp_path: Path) 
     run(runner, db, "import", str(md))
     out, err = run(runner, db, "check", "--strict", "-f", "json")
     assert json.loads(out) == [] and "0 finding(s)" in err
+
+
+@pytest.mark.parametrize("args", [["--undo", "99999999999999999999"], ["--undo", "0"],
+                                  ["--not-same", "1", "99999999999999999999"],
+                                  ["--not-same", "-1", "2"]])
+def test_ids_out_of_range_are_usage_errors(runner: CliRunner, seeded: Path, args: list[str]) -> None:
+    out, err = run(runner, seeded, "dedupe", *args, code=2)
+    assert out == "" and "Traceback" not in err

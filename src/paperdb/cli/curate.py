@@ -18,6 +18,7 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
 ]
 PROPOSAL_COLUMNS = ("a", "b", "score", "a_title", "b_title", "evidence", "differs")
+MAX_ID = 2**63 - 1  # SQLite's integer range; larger ids are a usage error
 MERGE_COLUMNS = ("id", "paper_id", "absorbed", "mentions_moved", "rule", "score",
                  "created_at", "undone_at")
 
@@ -54,8 +55,8 @@ def dedupe(
     list_: Annotated[bool, typer.Option("--list", help="Show the merge log.")] = False,
     undo: Annotated[
         int | None,
-        typer.Option("--undo", metavar="MERGE", help="Undo one merge exactly (see --list).",
-                     show_default=False),
+        typer.Option("--undo", metavar="MERGE", min=1, max=MAX_ID,
+                     help="Undo one merge exactly (see --list).", show_default=False),
     ] = None,
     not_same: Annotated[
         tuple[int, int] | None,
@@ -97,6 +98,9 @@ def dedupe(
                 _say(f"undid merge {result.id}: restored paper(s)"
                      f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}")
             elif not_same is not None:
+                if not all(1 <= i <= MAX_ID for i in not_same):
+                    raise typer.BadParameter("paper ids are positive integers",
+                                             param_hint="--not-same")
                 lib.mark_not_same(db, *not_same)
                 _say(f"papers {not_same[0]} and {not_same[1]} will not be proposed again")
             elif apply:
