@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -105,6 +105,8 @@ def strip_markdown(text: str) -> str:
     >>> strip_markdown(r"Up to 100$\times$ Faster")
     'Up to 100× Faster'
     """
+    if not _MARKUP_RE.search(text):
+        return text  # nothing to strip (most titles): skip the passes below
     # Removing one layer can reveal another ("_*_" -> "__", "\\\\{" -> "\\{"); repeat
     # until nothing changes, so that strip_markdown(strip_markdown(x)) == strip_markdown(x).
     for _ in range(_MAX_PASSES):
@@ -116,6 +118,8 @@ def strip_markdown(text: str) -> str:
 
 
 _MAX_PASSES = 50  # each pass only shortens the text; real titles settle in one or two
+# Anything a pass of _strip_once could change: markup characters, or whitespace to fold.
+_MARKUP_RE = re.compile(r"[\[\]$\\*_`~\x00]|[^\S ]|  |^ | $")
 
 
 def _strip_once(text: str) -> str:
@@ -133,6 +137,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("  **还没看**  ")
     '还没看'
     """
+    if unicodedata.is_normalized("NFKC", text) and not _MARKUP_RE.search(text):
+        return text
     for _ in range(_MAX_PASSES):  # until stable: clean_text(clean_text(x)) == clean_text(x)
         cleaned = strip_markdown(unicodedata.normalize("NFKC", text).replace("\x00", ""))
         if cleaned == text:
@@ -172,7 +178,14 @@ def title_key(title: str) -> str:
     >>> title_key("A “Network Pruning Network” Approach") == title_key('A "network pruning network" approach')
     True
     """
-    return "".join(ch for ch in unicodedata.normalize("NFKC", title).casefold() if ch.isalnum())
+    if title.isascii():  # NFKC leaves ASCII alone and casefold() is lower() on it
+        return title.encode("ascii").lower().translate(None, _ASCII_NOT_ALNUM).decode("ascii")
+    # [\W_] is exactly "not str.isalnum()", one code point at a time.
+    return _NOT_ALNUM_RE.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+_ASCII_NOT_ALNUM = bytes(i for i in range(128) if not chr(i).isalnum())
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
 _GLUED_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]{1,11})-([A-Za-z][a-z]{2,}\b)(?![-:])")
@@ -252,6 +265,7 @@ def parse_presentation(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # lists repeat the same few venue spellings
 def canonical_venue(text: str) -> tuple[str | None, str | None]:
     """(venue, presentation) from a venue as lists write it.
 
@@ -451,6 +465,7 @@ _FRAMEWORKS = {
 }
 
 
+@lru_cache(maxsize=1024)
 def canonical_framework(label: str | None) -> str | None:
     """Normalized framework name(s); several joined with ``+``; unknown kept as written.
 

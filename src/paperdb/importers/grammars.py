@@ -59,35 +59,29 @@ def scan_link(text: str, start: int = 0) -> tuple[int, str, str] | None:
     """
     if start >= len(text) or text[start] != "[":
         return None
-    depth, i = 0, start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
+    depth = 0
+    for match in _BRACKET_RE.finditer(text, start):
+        ch = match.group()
+        if ch[0] == "\\":
+            continue  # an escaped character
+        depth += 1 if ch == "[" else -1
+        if depth == 0:
+            close = match.start()
+            break
     else:
         return None
-    label = text[start + 1 : i]
-    if i + 1 >= len(text) or text[i + 1] != "(":
+    if close + 1 >= len(text) or text[close + 1] != "(":
         return None
-    depth, j = 0, i + 1
-    while j < len(text):
-        ch = text[j]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1, label, text[i + 2 : j].strip()
-        j += 1
+    depth = 0
+    for match in _PAREN_CHAR_RE.finditer(text, close + 1):
+        depth += 1 if match.group() == "(" else -1
+        if depth == 0:
+            return match.end(), text[start + 1 : close], text[close + 2 : match.start()].strip()
     return None
+
+
+_BRACKET_RE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_PAREN_CHAR_RE = re.compile(r"[()]")
 
 
 _EXTRA_LINK_RE = re.compile(r"\[\[([^\[\]]*)\]\]\(([^()\s]*)\)|\[([^\[\]]*)\]\(([^()\s]*)\)")
