@@ -37,8 +37,15 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connecti
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
-    return (p["title"], p["venue"], p["year"], p["presentation"], p["paper_url"],
-            tuple(sorted(c["url"] for c in p["code"])), tuple(p["topics"]))
+    return (
+        p["title"],
+        p["venue"],
+        p["year"],
+        p["presentation"],
+        p["paper_url"],
+        tuple(sorted(c["url"] for c in p["code"])),
+        tuple(p["topics"]),
+    )
 
 
 def test_markdown_round_trip(seeds: sqlite3.Connection, tmp_path: Path) -> None:
@@ -58,18 +65,33 @@ def test_markdown_passes_lint(seeds: sqlite3.Connection, tmp_path: Path) -> None
     # a known link is written [Title]() so the line keeps the shape the importer reads.
     result = subprocess.run(
         [sys.executable, "-m", "pymarkdown", "--disable-rules", "md013,md042", "scan", str(path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_markdown_nested_groups() -> None:
     papers = [
-        {"title": "A [x]", "year": 2020, "venue": "ICLR", "presentation": "oral",
-         "paper_url": "https://a", "code": [{"url": "https://github.com/a/a"}],
-         "topics": ["pruning", "quantization"]},
-        {"title": "B", "year": None, "venue": None, "presentation": None, "paper_url": None,
-         "code": [], "topics": []},
+        {
+            "title": "A [x]",
+            "year": 2020,
+            "venue": "ICLR",
+            "presentation": "oral",
+            "paper_url": "https://a",
+            "code": [{"url": "https://github.com/a/a"}],
+            "topics": ["pruning", "quantization"],
+        },
+        {
+            "title": "B",
+            "year": None,
+            "venue": None,
+            "presentation": None,
+            "paper_url": None,
+            "code": [],
+            "topics": [],
+        },
     ]
     text = render(papers, ("topic", "year"))
     assert "- [A \\[x\\]](https://a) - ICLR 2020 (oral) [[code]](https://github.com/a/a)" in text
@@ -93,8 +115,15 @@ def test_bibtex_escapes() -> None:
 
     from paperdb.export.bibtex import render as bib
 
-    paper = {"id": 1, "title": "50% of {R&D} costs $5 #1 a_b ~x^2 \\o/", "year": 2020,
-             "venue": "ICLR", "venue_kind": "conference", "authors": ["Zoë Ünal"], "code": []}
+    paper = {
+        "id": 1,
+        "title": "50% of {R&D} costs $5 #1 a_b ~x^2 \\o/",
+        "year": 2020,
+        "venue": "ICLR",
+        "venue_kind": "conference",
+        "authors": ["Zoë Ünal"],
+        "code": [],
+    }
     entry = next(iter(parse_string(bib([paper]), "bibtex").entries.values()))
     assert entry.fields["title"] == "{" + escape(paper["title"]) + "}"
     assert str(entry.persons["author"][0]) == "Ünal, Zoë"
@@ -106,8 +135,9 @@ def test_csv_and_jsonl(seeds: sqlite3.Connection) -> None:
     assert all(r["code"] for r in rows)
     lines = export(seeds, "jsonl", limit=3).splitlines()
     assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]
-    assert export(seeds, "json") == json.dumps(paper_rows(seeds), indent=2,
-                                               ensure_ascii=False) + "\n"
+    assert (
+        export(seeds, "json") == json.dumps(paper_rows(seeds), indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
@@ -120,3 +150,27 @@ def test_group_by_parsing() -> None:
     assert parse_group_by("topic, year") == ("topic", "year")
     with pytest.raises(Exception, match="cannot group"):
         parse_group_by("colour")
+
+
+def test_json_chunks_are_byte_identical_to_one_dump() -> None:
+    """Streaming the JSON export must not change a byte of the contract."""
+    import json as std_json
+
+    from paperdb.export.json import render_chunks
+
+    papers = [{"id": 1, "title": 'A\nB "q"', "tags": ["x"], "code": []}, {"id": 2, "mentions": []}]
+    assert (
+        "".join(render_chunks(papers))
+        == std_json.dumps(papers, indent=2, ensure_ascii=False) + "\n"
+    )
+    assert "".join(render_chunks([])) == "[]\n"
+
+
+def test_csv_chunks_have_one_header() -> None:
+    from paperdb.export.csv import COLUMNS, render_chunks
+
+    papers = [{"id": i, "title": f"T{i}", "code": [], "mentions": []} for i in range(5)]
+    text = "".join(render_chunks(papers, batch=2))
+    lines = text.splitlines()
+    assert lines[0] == ",".join(COLUMNS) and len(lines) == 6
+    assert "".join(render_chunks([])) == ",".join(COLUMNS) + "\n"

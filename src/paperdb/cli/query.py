@@ -363,21 +363,21 @@ def export(
                            source)
     with user_errors():
         from paperdb.errors import InputError
-        from paperdb.export import export as run
+        from paperdb.export import export_chunks
 
         if output is not None and output.exists() and output.is_file() and not force:
             raise InputError(f"{output} exists; pass --force to overwrite it")
         if output is not None and not output.parent.is_dir():
             raise InputError(f"{output.parent}: no such folder")
         with reader(ctx) as conn:
-            text = run(conn, fmt.value, filters, sort=sort.value, limit=limit,
-                       options=ExportOptions(group_by=groups))
-        if output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            return
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise InputError(f"{output}: cannot write ({exc.strerror})") from None
+            chunks = export_chunks(conn, fmt.value, filters, sort=sort.value, limit=limit,
+                                   options=ExportOptions(group_by=groups))
+            if output is None:
+                sys.stdout.writelines(chunks)
+                sys.stdout.flush()
+                return
+            try:
+                write_atomic(output, chunks)
+            except OSError as exc:
+                raise InputError(f"{output}: cannot write ({exc.strerror})") from None
     err_console().print(f"wrote {inert(str(output))}", soft_wrap=True, markup=False)

@@ -1,14 +1,15 @@
 """Export registry: format name -> function turning papers into text.
 
-Each format is a small module with ``render(papers) -> str`` over the JSON-contract paper
-dicts of :mod:`paperdb.export.json`; :func:`export` picks the papers (filters, sort,
-limit) and the CLI decides where the text goes (stdout or a file).
+Each format is a small module rendering the JSON-contract paper dicts of
+:mod:`paperdb.export.json`; :func:`export_chunks` picks the papers (filters, sort,
+limit) and yields the text in pieces, so json, jsonl and csv exports of a million
+papers never hold them all in memory; the CLI decides where the text goes.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,38 +29,38 @@ class ExportOptions:
     title: str = "Papers"  # markdown only
 
 
-Exporter = Callable[[Papers, sqlite3.Connection, ExportOptions], str]
+Exporter = Callable[[Papers, sqlite3.Connection, ExportOptions], Iterator[str]]
 
 
-def _json(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
-    import json
+def _json(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
+    from paperdb.export import json
 
-    return json.dumps(list(papers), indent=2, ensure_ascii=False) + "\n"
+    return json.render_chunks(papers)
 
 
-def _jsonl(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+def _jsonl(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
     from paperdb.export import jsonl
 
-    return jsonl.render(papers)
+    return jsonl.render_chunks(papers)
 
 
-def _csv(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+def _csv(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
     from paperdb.export import csv
 
-    return csv.render(papers)
+    return csv.render_chunks(papers)
 
 
-def _bibtex(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+def _bibtex(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
     from paperdb.export import bibtex
 
-    return bibtex.render(papers)
+    yield bibtex.render(papers)
 
 
-def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> str:
+def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
     from paperdb.export import markdown
 
     names = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM topics").fetchall())
-    return markdown.render(papers, options.group_by, title=options.title, topic_names=names)
+    yield markdown.render(papers, options.group_by, title=options.title, topic_names=names)
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -89,7 +90,7 @@ def parse_group_by(text: str) -> tuple[str, ...]:
     return groups
 
 
-def export(
+def export_chunks(
     db: Database | sqlite3.Connection,
     fmt: str,
     filters: Filters | None = None,
@@ -97,11 +98,12 @@ def export(
     sort: str = "relevance",
     limit: int | None = None,
     options: ExportOptions | None = None,
-) -> str:
-    """Render the papers matching ``filters`` (default: every paper, in id order) in ``fmt``.
+) -> Iterator[str]:
+    """The papers matching ``filters`` (default: every paper, in id order) in ``fmt``, in pieces.
 
     Raises:
-        QueryError: ``fmt`` is not a known export format, or a filter value is unusable.
+        QueryError: ``fmt`` is not a known export format, or a filter value is unusable
+            (raised before the first piece).
     """
     from paperdb.export.json import connection, iter_papers
     from paperdb.filters import Filters, filter_ids
@@ -112,3 +114,16 @@ def export(
     conn = connection(db)
     ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
     return exporter(iter_papers(conn, ids), conn, options or ExportOptions())
+
+
+def export(
+    db: Database | sqlite3.Connection,
+    fmt: str,
+    filters: Filters | None = None,
+    *,
+    sort: str = "relevance",
+    limit: int | None = None,
+    options: ExportOptions | None = None,
+) -> str:
+    """:func:`export_chunks` as one string."""
+    return "".join(export_chunks(db, fmt, filters, sort=sort, limit=limit, options=options))

@@ -7,7 +7,8 @@ frameworks, tags, mentions (``file:line`` of every mention).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from paperdb.output import to_csv
@@ -26,5 +27,17 @@ def flat(paper: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def render_chunks(papers: Iterable[dict[str, Any]], batch: int = 500) -> Iterator[str]:
+    """The header row, then the rows in batches."""
+    papers = iter(papers)
+    header = True
+    while rows := [flat(p) for p in islice(papers, batch)]:
+        text = to_csv(rows, COLUMNS)
+        yield text if header else text.split("\n", 1)[1]
+        header = False
+    if header:
+        yield to_csv([], COLUMNS)
+
+
 def render(papers: Iterable[dict[str, Any]]) -> str:
-    return to_csv([flat(p) for p in papers], COLUMNS)
+    return "".join(render_chunks(papers))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -147,6 +147,16 @@ def paper_rows(db: Database | sqlite3.Connection) -> list[dict[str, Any]]:
     return list(iter_papers(db))
 
 
+def render_chunks(papers: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The JSON array text, one paper at a time; the same bytes as one ``json.dumps``."""
+    first = True
+    for paper in papers:
+        text = json.dumps(paper, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + text
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
 def export(db: Database | sqlite3.Connection) -> str:
     """The JSON array text of every paper, ``[]`` when there are none; ends with a newline."""
-    return json.dumps(paper_rows(db), indent=2, ensure_ascii=False) + "\n"
+    return "".join(render_chunks(iter_papers(db)))
