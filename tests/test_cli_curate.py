@@ -79,7 +79,9 @@ def test_interactive_needs_a_terminal(runner: CliRunner, seeded: Path) -> None:
     assert out == "" and "needs a terminal" in err
 
 
-def test_interactive_review(runner: CliRunner, seeded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interactive_review(
+    runner: CliRunner, seeded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("paperdb.cli.curate.stdin_is_tty", lambda: True)
     # First proposal (APoT): merge; second (the ADMM look-alikes): not the same.
     _, err = run(runner, seeded, "dedupe", "-i", input="m\nn\n")
@@ -95,7 +97,9 @@ def test_check_json_and_strict(runner: CliRunner, seeded: Path) -> None:
     out, err = run(runner, seeded, "check", "-f", "json")
     rows = json.loads(out)
     assert list(rows[0]) == ["file", "line", "kind", "paper_id", "message"]
-    assert {"year-conflict", "venue-conflict", "duplicate", "unreadable"} <= {r["kind"] for r in rows}
+    assert {"year-conflict", "venue-conflict", "duplicate", "unreadable"} <= {
+        r["kind"] for r in rows
+    }
     assert f"{len(rows)} finding(s)" in err
     run(runner, seeded, "check", "--strict", "-f", "json", code=1)
     out, _ = run(runner, seeded, "check", "--strict", "--kind", "duplicate", "-f", "csv", code=1)
@@ -106,17 +110,46 @@ def test_check_json_and_strict(runner: CliRunner, seeded: Path) -> None:
 
 def test_check_strict_passes_on_a_clean_list(runner: CliRunner, tmp_path: Path) -> None:
     md = tmp_path / "clean.md"
-    md.write_text("- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n",
-                  encoding="utf-8")
+    md.write_text(
+        "- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "clean.db"
     run(runner, db, "import", str(md))
     out, err = run(runner, db, "check", "--strict", "-f", "json")
     assert json.loads(out) == [] and "0 finding(s)" in err
 
 
-@pytest.mark.parametrize("args", [["--undo", "99999999999999999999"], ["--undo", "0"],
-                                  ["--not-same", "1", "99999999999999999999"],
-                                  ["--not-same", "-1", "2"]])
-def test_ids_out_of_range_are_usage_errors(runner: CliRunner, seeded: Path, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--undo", "99999999999999999999"],
+        ["--undo", "0"],
+        ["--not-same", "1", "99999999999999999999"],
+        ["--not-same", "-1", "2"],
+    ],
+)
+def test_ids_out_of_range_are_usage_errors(
+    runner: CliRunner, seeded: Path, args: list[str]
+) -> None:
     out, err = run(runner, seeded, "dedupe", *args, code=2)
     assert out == "" and "Traceback" not in err
+
+
+def test_help_states_the_real_defaults(runner: CliRunner) -> None:
+    from paperdb import dedupe
+
+    result = runner.invoke(app, ["dedupe", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert f"[default: {dedupe.DEFAULT_THRESHOLD:g}]" in text
+    assert f"[default: {dedupe.DEFAULT_MIN_SCORE:g}]" in text
+
+
+def test_apply_keeps_a_backup(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    result = runner.invoke(app, ["--db", str(db), "filter", "--limit", "1", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["--db", str(db), "dedupe", "--apply"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "b.db.bak").is_file() and "backed up" in result.stderr

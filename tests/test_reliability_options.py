@@ -26,12 +26,6 @@ JUNK = [
 VALID = {"fmt": "json", "format": "json", "paths": "SEED", "path": "SEED", "query": "pruning",
          "paper_id": "1", "id": "1", "ids": "1"}
 SEED = sorted(seed_dir().glob("*.txt"))[0]
-# Failures found in commands owned by others, reported to them; xfail (not strict) so the
-# test turns green by itself once fixed. Remove an entry when its command is fixed.
-_OVERFLOW = "an id/limit past SQLite's 64-bit range raises OverflowError (a traceback)"
-KNOWN = {
-    ("dedupe", "undo"): _OVERFLOW,
-}
 
 
 def _commands(cmd: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -107,7 +101,6 @@ def test_junk_in_every_option(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # an option naming an output file writes here, not in the repo
-    request_xfail = KNOWN.get((path[-1], name), "") if path else ""
     cmd = _find(path)
     param = next(p for p in cmd.params if p.name == name)
     before = _state(seeded)
@@ -132,8 +125,6 @@ def test_junk_in_every_option(
         if "\x1b" in result.stderr:
             problems.append(f"{shown}: raw escape sequence echoed to stderr")
     assert _state(seeded) == before, f"{' '.join(path)} {name}: database changed"
-    if problems and request_xfail:
-        pytest.xfail(request_xfail)
     assert not problems, "\n".join(problems)
 
 

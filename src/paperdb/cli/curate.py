@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, open_for_query, user_errors
-from paperdb.dedupe import DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD
+from paperdb.cli import app, err_console, open_for_query, state, user_errors
 from paperdb.output import Format
 
 if TYPE_CHECKING:
@@ -38,15 +37,18 @@ def dedupe(
     apply: Annotated[
         bool, typer.Option("--apply", help="Merge every proposal scoring >= --threshold.")
     ] = False,
+    # Defaults live in paperdb.dedupe (which loads rapidfuzz): resolved in the body so that
+    # other commands start without it; a test holds the help text to the real values.
     threshold: Annotated[
-        float,
-        typer.Option("--threshold", "-t", min=0, max=100,
-                     help="Score (0-100) a proposal needs for --apply."),
-    ] = DEFAULT_THRESHOLD,
+        float | None,
+        typer.Option("--threshold", "-t", min=0, max=100, show_default=False,
+                     help="Score (0-100) a proposal needs for --apply.  [default: 90]"),
+    ] = None,
     min_score: Annotated[
-        float,
-        typer.Option("--min-score", min=0, max=100, help="Show or review proposals from this score."),
-    ] = DEFAULT_MIN_SCORE,
+        float | None,
+        typer.Option("--min-score", min=0, max=100, show_default=False,
+                     help="Show or review proposals from this score.  [default: 75]"),
+    ] = None,
     interactive: Annotated[
         bool,
         typer.Option("--interactive", "-i",
@@ -88,6 +90,8 @@ def dedupe(
     with user_errors():
         from paperdb import dedupe as lib
 
+        threshold = lib.DEFAULT_THRESHOLD if threshold is None else threshold
+        min_score = lib.DEFAULT_MIN_SCORE if min_score is None else min_score
         db = open_for_query(ctx)
         try:
             if list_:
@@ -104,6 +108,9 @@ def dedupe(
                 lib.mark_not_same(db, *not_same)
                 _say(f"papers {not_same[0]} and {not_same[1]} will not be proposed again")
             elif apply:
+                from paperdb.db import backup
+
+                _say(f"backed up the database to {backup(state(ctx).db)}")
                 results = lib.apply(db, threshold=threshold)
                 absorbed = sum(len(r.absorbed) for r in results)
                 ids = {r.id for r in results}
