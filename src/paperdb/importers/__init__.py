@@ -162,11 +162,14 @@ def _blank_long_lines(text: str, file: str) -> tuple[str, list[ImportWarning]]:
     warnings = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
-            warnings.append(ImportWarning(
-                file, number,
-                f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,}): not read",
-                line[:200] + "…",
-            ))
+            warnings.append(
+                ImportWarning(
+                    file,
+                    number,
+                    f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,}): not read",
+                    line[:200] + "…",
+                )
+            )
             lines[number - 1] = ""
     return ("\n".join(lines), warnings) if warnings else (text, warnings)
 
