@@ -275,23 +275,50 @@ def show(
 
 
 def _print_paper(paper: dict[str, Any]) -> None:
+    """A paper for people: fields, code, disagreements and mentions (plain text in pipes)."""
     from paperdb.output import cell_text
 
-    lines = []
-    for key in ("id", "title", "year", "venue", "venue_kind", "presentation", "topics",
-                "authors", "nickname", "arxiv_id", "paper_url", "tags"):
-        lines.append(f"{key}\t{cell_text(paper[key])}")
+    fields = [
+        (key, cell_text(paper[key]))
+        for key in ("id", "title", "year", "venue", "venue_kind", "presentation", "topics",
+                    "authors", "nickname", "arxiv_id", "paper_url", "tags")
+    ]
     for repo in paper["code"]:
         extra = ", ".join(x for x in (repo["framework"], "official" if repo["official"] else "")
                           if x)
-        lines.append(f"code\t{cell_text(repo['url'])}" + (f" ({extra})" if extra else ""))
+        fields.append(("code", cell_text(repo["url"]) + (f" ({extra})" if extra else "")))
     for name, values in paper["conflicts"].items():
         said = "; ".join(f"{cell_text(v['value'])} ({', '.join(v['mentions'])})" for v in values)
-        lines.append(f"disagree\t{name}: {said}")
-    lines.append(f"mentions\t{len(paper['mentions'])}")
-    for m in paper["mentions"]:
-        lines.append(f"  {cell_text(m['source'])}:{m['line']}\t{cell_text(m['raw'])}")
-    sys.stdout.write("\n".join(lines) + "\n")
+        fields.append(("disagree", f"{name}: {said}"))
+    mentions = [(f"{cell_text(m['source'])}:{m['line']}", cell_text(m["raw"]))
+                for m in paper["mentions"]]
+    if not sys.stdout.isatty():
+        lines = [f"{key}\t{value}" for key, value in fields]
+        lines.append(f"mentions\t{len(mentions)}")
+        lines.extend(f"  {where}\t{raw}" for where, raw in mentions)
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from paperdb.output import use_color
+
+    console = Console(no_color=not use_color(), highlight=False)
+    about = Table(show_header=False, box=None, pad_edge=False)
+    about.add_column(style="bold", no_wrap=True)
+    about.add_column(overflow="fold")
+    for key, value in fields:
+        if value:
+            about.add_row(key, Text(value, style="red" if key == "disagree" else ""))
+    console.print(about)
+    listed = Table(title=f"{len(mentions)} mention(s)", title_justify="left", header_style="bold")
+    listed.add_column("where", no_wrap=True)
+    listed.add_column("as written", overflow="fold")
+    for where, raw in mentions:
+        listed.add_row(where, Text(raw))
+    console.print(listed)
 
 
 @app.command()
