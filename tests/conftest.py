@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,3 +49,19 @@ def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace the real importers with :func:`fake_parse`."""
     monkeypatch.setattr(importers, "parse_text", fake_parse)
     monkeypatch.setattr(importers, "FORMATS", (*importers.FORMATS, "fake"))
+
+
+@pytest.fixture(scope="module")
+def seed_conn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    """A read connection to a database built from the bundled seed lists (per module)."""
+    from paperdb.db import seed_dir
+    from paperdb.ingest import import_paths
+    from paperdb.reader import collect_paths
+
+    path = tmp_path_factory.mktemp("seeds") / "seed.db"
+    db = open_db(path)
+    import_paths(db, collect_paths([seed_dir()]))
+    db.close()
+    conn = sqlite3.connect(path)
+    yield conn
+    conn.close()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
 from sqlite_utils import Database
 
 from paperdb.models import CodeLink, ImportWarning, PaperRecord, ParsedList
@@ -41,14 +48,36 @@ def fake_parse(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
                     arxiv_id=fields.get("arxiv"),
                     authors=tuple(fields["authors"].split(";")) if "authors" in fields else None,
                     nickname=fields.get("nick"),
-                    code=tuple(CodeLink(u, "PyTorch", True) for u in fields.get("code", "").split(";") if u),
+                    code=tuple(
+                        CodeLink(u, "PyTorch", True) for u in fields.get("code", "").split(";") if u
+                    ),
                     tags=tuple(t for t in fields.get("tags", "").split(";") if t),
                 )
             )
     return parsed
 
 
-
 def counts(db: Database) -> dict[str, int]:
     """Row count of every table (FTS shadow tables included)."""
     return {name: db[name].count for name in db.table_names()}
+
+
+@contextmanager
+def paused_import(db: Path, paths: Sequence[Path], after: int) -> Iterator[subprocess.Popen[str]]:
+    """A ``paperdb import`` in a child process, holding the write lock, paused after
+    ``after`` files (the CLI's test hook); the child is killed when the block ends."""
+    env = {**os.environ, "PAPERDB_DB": str(db), "PAPERDB_TEST_PAUSE_AFTER_FILES": str(after)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "paperdb", "import", *map(str, paths)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline().strip() == "paused"
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()

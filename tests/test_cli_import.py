@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from paperdb.cli import app
 from paperdb.db import migration_files, open_db, seed_dir
-from tests.helpers import counts
+from tests.helpers import counts, paused_import
 
 LIST = """\
 # Pruning
@@ -201,20 +201,9 @@ def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
     before = counts(db)
     db.close()
 
-    env["PAPERDB_TEST_PAUSE_AFTER_FILES"] = "2"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "paperdb", "import", *map(str, seeds)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        assert proc.stderr.readline().strip() == "paused"
+    with paused_import(db_file, seeds, after=2) as proc:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
     assert proc.returncode == -signal.SIGKILL
 
     db = open_db(db_file)

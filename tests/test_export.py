@@ -8,13 +8,12 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from paperdb.db import open_db, seed_dir
+from paperdb.db import open_db
 from paperdb.export import EXPORTERS, export, parse_group_by
 from paperdb.export.bibtex import escape
 from paperdb.export.csv import COLUMNS
@@ -22,18 +21,6 @@ from paperdb.export.json import paper_rows
 from paperdb.export.markdown import render
 from paperdb.filters import Filters
 from paperdb.ingest import import_paths
-from paperdb.reader import collect_paths
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    path = tmp_path_factory.mktemp("seeds") / "seed.db"
-    db = open_db(path)
-    import_paths(db, collect_paths([seed_dir()]))
-    db.close()
-    conn = sqlite3.connect(path)
-    yield conn
-    conn.close()
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
@@ -48,19 +35,19 @@ def _key(p: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def test_markdown_round_trip(seeds: sqlite3.Connection, tmp_path: Path) -> None:
+def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path) -> None:
     path = tmp_path / "export.md"
-    path.write_text(export(seeds, "markdown"), encoding="utf-8")
+    path.write_text(export(seed_conn, "markdown"), encoding="utf-8")
     db = open_db(tmp_path / "again.db")
     report = import_paths(db, [path])
     assert not report.warnings
-    assert sorted(map(_key, paper_rows(db))) == sorted(map(_key, paper_rows(seeds)))
+    assert sorted(map(_key, paper_rows(db))) == sorted(map(_key, paper_rows(seed_conn)))
     db.close()
 
 
-def test_markdown_passes_lint(seeds: sqlite3.Connection, tmp_path: Path) -> None:
+def test_markdown_passes_lint(seed_conn: sqlite3.Connection, tmp_path: Path) -> None:
     path = tmp_path / "export.md"
-    path.write_text(export(seeds, "markdown", options=None), encoding="utf-8")
+    path.write_text(export(seed_conn, "markdown", options=None), encoding="utf-8")
     # MD013 (line length): titles and URLs are long. MD042 (empty links): a paper without
     # a known link is written [Title]() so the line keeps the shape the importer reads.
     result = subprocess.run(
@@ -100,14 +87,14 @@ def test_markdown_nested_groups() -> None:
     assert "  - [2020](#2020)" in text and "(#2020-1)" in text  # unique anchors
 
 
-def test_bibtex_parses_with_unique_keys(seeds: sqlite3.Connection) -> None:
+def test_bibtex_parses_with_unique_keys(seed_conn: sqlite3.Connection) -> None:
     from pybtex.database import parse_string
 
-    text = export(seeds, "bibtex")
+    text = export(seed_conn, "bibtex")
     data = parse_string(text, "bibtex")  # raises on any error, including duplicate keys
-    assert len(data.entries) == seeds.execute("SELECT count(*) FROM papers").fetchone()[0]
+    assert len(data.entries) == seed_conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     assert {e.type for e in data.entries.values()} == {"inproceedings", "article", "misc"}
-    assert export(seeds, "bibtex") == text  # stable
+    assert export(seed_conn, "bibtex") == text  # stable
 
 
 def test_bibtex_escapes() -> None:
@@ -129,14 +116,14 @@ def test_bibtex_escapes() -> None:
     assert str(entry.persons["author"][0]) == "Ünal, Zoë"
 
 
-def test_csv_and_jsonl(seeds: sqlite3.Connection) -> None:
-    rows = list(csv.DictReader(io.StringIO(export(seeds, "csv", Filters(has_code=True)))))
+def test_csv_and_jsonl(seed_conn: sqlite3.Connection) -> None:
+    rows = list(csv.DictReader(io.StringIO(export(seed_conn, "csv", Filters(has_code=True)))))
     assert rows and tuple(rows[0]) == COLUMNS
     assert all(r["code"] for r in rows)
-    lines = export(seeds, "jsonl", limit=3).splitlines()
+    lines = export(seed_conn, "jsonl", limit=3).splitlines()
     assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]
     assert (
-        export(seeds, "json") == json.dumps(paper_rows(seeds), indent=2, ensure_ascii=False) + "\n"
+        export(seed_conn, "json") == json.dumps(paper_rows(seed_conn), indent=2, ensure_ascii=False) + "\n"
     )
 
 

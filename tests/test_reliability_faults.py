@@ -18,6 +18,7 @@ import pytest
 
 from paperdb.db import open_db, seed_dir
 from tests.helpers import counts
+from tests.helpers import paused_import as paused
 
 pytestmark = pytest.mark.slow
 
@@ -65,18 +66,8 @@ def seeded(tmp_path: Path) -> Path:
 @pytest.fixture
 def paused_import(seeded: Path) -> Iterator[subprocess.Popen[str]]:
     """An import of the other seed lists, holding the write lock, paused after one file."""
-    env = {**os.environ, "PAPERDB_DB": str(seeded), "PAPERDB_TEST_PAUSE_AFTER_FILES": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "paperdb", "import", *map(str, SEEDS[1:])],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        assert proc.stderr.readline().strip() == "paused"
+    with paused(seeded, SEEDS[1:], after=1) as proc:
         yield proc
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def test_reader_sees_old_state_while_an_import_runs(
@@ -110,19 +101,8 @@ def test_kill_mid_reimport_keeps_database_and_backup(seeded: Path, tmp_path: Pat
     victim = next(i for i, line in enumerate(lines) if line.startswith(("1.", "- ", "* ", "|")))
     changed.write_text("\n".join(lines[:victim] + lines[victim + 1 :]), encoding="utf-8")
 
-    env = {**os.environ, "PAPERDB_DB": str(db_file), "PAPERDB_TEST_PAUSE_AFTER_FILES": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "paperdb", "import", str(changed), str(SEEDS[1])],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        assert proc.stderr.readline().strip() == "paused"
+    with paused(db_file, [changed, SEEDS[1]], after=1) as proc:
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        proc.kill()
-        proc.wait()
     assert snapshot(db_file) == before
     backup = db_file.with_name("re.db.bak")
     assert backup.exists()

@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from paperdb.db import open_db, seed_dir
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, YearRange, filter_papers, parse_year
-from paperdb.ingest import import_paths
-from paperdb.reader import collect_paths
 from paperdb.search import search
 
 GOLD = json.loads((Path(__file__).parent / "gold" / "queries.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    path = tmp_path_factory.mktemp("seeds") / "seed.db"
-    db = open_db(path)
-    import_paths(db, collect_paths([seed_dir()]))
-    db.close()
-    conn = sqlite3.connect(path)
-    yield conn
-    conn.close()
 
 
 def mentions_of(conn: sqlite3.Connection, ids: list[int]) -> set[str]:
@@ -46,71 +33,71 @@ def gold_mentions(key: str) -> set[str]:
     return {m for r in GOLD[key]["results"] for m in r["mentions"]}
 
 
-def test_gold_lottery_ticket_iclr(seeds: sqlite3.Connection) -> None:
+def test_gold_lottery_ticket_iclr(seed_conn: sqlite3.Connection) -> None:
     # Compared by mentions: a pair of mentions that only `dedupe` merges is still exact.
-    rows = search(seeds, "lottery ticket", Filters(venues=("ICLR",)), limit=None).rows
-    assert mentions_of(seeds, [r["id"] for r in rows]) == gold_mentions(
+    rows = search(seed_conn, "lottery ticket", Filters(venues=("ICLR",)), limit=None).rows
+    assert mentions_of(seed_conn, [r["id"] for r in rows]) == gold_mentions(
         'search "lottery ticket" --venue ICLR'
     )
     assert len(rows) == 6
 
 
-def test_gold_quantization_iclr_2020(seeds: sqlite3.Connection) -> None:
+def test_gold_quantization_iclr_2020(seed_conn: sqlite3.Connection) -> None:
     key = 'search "quantization" --venue ICLR --year 2020'
-    rows = search(seeds, "quantization", Filters(venues=("iclr",), year=parse_year("2020")),
+    rows = search(seed_conn, "quantization", Filters(venues=("iclr",), year=parse_year("2020")),
                   limit=None).rows
     # APoT's two mentions are two papers until `dedupe` merges the 'addive' typo.
-    assert mentions_of(seeds, [r["id"] for r in rows]) == gold_mentions(key)
+    assert mentions_of(seed_conn, [r["id"] for r in rows]) == gold_mentions(key)
     assert {r["title"] for r in GOLD[key]["results"]} <= {r["title"] for r in rows}
 
 
-def test_gold_filter_neurips_2022_pruning(seeds: sqlite3.Connection) -> None:
+def test_gold_filter_neurips_2022_pruning(seed_conn: sqlite3.Connection) -> None:
     key = "papers --venue NeurIPS --year 2022 --topic pruning"
-    rows = filter_papers(seeds, Filters(venues=("NIPS",), year=YearRange(2022, 2022),
+    rows = filter_papers(seed_conn, Filters(venues=("NIPS",), year=YearRange(2022, 2022),
                                         topics=("剪枝",)))
     assert sorted(r["title"] for r in rows) == sorted(r["title"] for r in GOLD[key]["results"])
 
 
-def test_typos_are_corrected_and_reported(seeds: sqlite3.Connection) -> None:
-    result = search(seeds, "lotery tiket hypothesis")
+def test_typos_are_corrected_and_reported(seed_conn: sqlite3.Connection) -> None:
+    result = search(seed_conn, "lotery tiket hypothesis")
     assert result.rows[0]["title"].startswith("The Lottery Ticket Hypothesis")
     assert result.corrections == [("lotery", "lottery"), ("tiket", "ticket")]
     # A wrong first letter falls back to trigram candidates.
-    assert search(seeds, "kottery").corrections == [("kottery", "lottery")]
+    assert search(seed_conn, "kottery").corrections == [("kottery", "lottery")]
 
 
 @pytest.mark.parametrize("text", ['"', "AND", "NEAR(", "*", "c++", "a:b", 'x" OR "y', "^x"])
-def test_user_text_is_never_fts_syntax(seeds: sqlite3.Connection, text: str) -> None:
+def test_user_text_is_never_fts_syntax(seed_conn: sqlite3.Connection, text: str) -> None:
     try:
-        search(seeds, text)
+        search(seed_conn, text)
     except QueryError as exc:  # only "nothing to search for"
         assert "nothing to search" in str(exc)
 
 
-def test_raw_syntax_error_is_a_query_error(seeds: sqlite3.Connection) -> None:
+def test_raw_syntax_error_is_a_query_error(seed_conn: sqlite3.Connection) -> None:
     with pytest.raises(QueryError, match="drop --raw"):
-        search(seeds, "NEAR(", raw=True)
-    assert search(seeds, "lottery NOT ticket", raw=True).rows
+        search(seed_conn, "NEAR(", raw=True)
+    assert search(seed_conn, "lottery NOT ticket", raw=True).rows
 
 
-def test_cjk_tags_and_short_terms(seeds: sqlite3.Connection) -> None:
-    long = search(seeds, "非线性量化").rows  # >= 3 characters: trigram/tag path
-    short = search(seeds, "超低").rows  # 2 characters: LIKE fallback
+def test_cjk_tags_and_short_terms(seed_conn: sqlite3.Connection) -> None:
+    long = search(seed_conn, "非线性量化").rows  # >= 3 characters: trigram/tag path
+    short = search(seed_conn, "超低").rows  # 2 characters: LIKE fallback
     assert long and short
 
 
-def test_filters(seeds: sqlite3.Connection) -> None:
-    rows = filter_papers(seeds, Filters(has_code=True, frameworks=("pytorch",)))
+def test_filters(seed_conn: sqlite3.Connection) -> None:
+    rows = filter_papers(seed_conn, Filters(has_code=True, frameworks=("pytorch",)))
     assert rows and all(r["code"] for r in rows)
-    rows = filter_papers(seeds, Filters(year=parse_year("..2010")))
+    rows = filter_papers(seed_conn, Filters(year=parse_year("..2010")))
     assert rows and all(r["year"] <= 2010 for r in rows)
-    rows = filter_papers(seeds, Filters(sources=("004",), presentations=("oral",)))
+    rows = filter_papers(seed_conn, Filters(sources=("004",), presentations=("oral",)))
     assert rows and all(r["presentation"] == "oral" for r in rows)
-    assert filter_papers(seeds, Filters(authors=("%",))) == []  # LIKE wildcards are text
+    assert filter_papers(seed_conn, Filters(authors=("%",))) == []  # LIKE wildcards are text
 
 
-def test_sorts(seeds: sqlite3.Connection) -> None:
-    years = [r["year"] for r in search(seeds, "pruning", sort="year", limit=30).rows]
+def test_sorts(seed_conn: sqlite3.Connection) -> None:
+    years = [r["year"] for r in search(seed_conn, "pruning", sort="year", limit=30).rows]
     assert years == sorted(years, key=lambda y: -(y or 0))
 
 
