@@ -629,11 +629,14 @@ def apply(
     """
     if rows is None:
         rows = proposals(db, min_score=min(threshold, DEFAULT_MIN_SCORE))
-    pairs = [_pair_of(r) for r in rows]
-    by_key = {(p.a, p.b): p for p in pairs}
+    pairs = list({(p.a, p.b): p for p in map(_pair_of, rows)}.values())
+    by_paper: dict[int, list[Pair]] = defaultdict(list)  # each pair under its first id
+    for pair in pairs:
+        by_paper[pair.a].append(pair)
     results = []
     for group in clusters(pairs, threshold, not_same_pairs(db)):
-        inside = [p for (a, b), p in by_key.items() if a in group and b in group]
+        members = set(group)
+        inside = [p for x in group for p in by_paper[x] if p.b in members]
         best = max(inside, key=lambda p: p.score)
         evidence = list(dict.fromkeys(e for p in inside for e in p.evidence))
         results.append(merge(db, group, rule="auto", score=best.score, evidence=evidence))
