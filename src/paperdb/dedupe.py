@@ -38,6 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import fuzz
@@ -139,10 +140,12 @@ def _content(tokens: Iterable[str]) -> list[str]:
     return [t for t in tokens if t not in STOPWORDS]
 
 
+@lru_cache(maxsize=1 << 16)  # title words repeat: each is looked at once per pair
 def _digits(token: str) -> str:
     return "".join(ch for ch in token if ch.isdigit())
 
 
+@lru_cache(maxsize=1 << 16)
 def _singular(token: str) -> str:
     return token[:-1] if len(token) > 3 and token.endswith("s") else token
 
@@ -201,8 +204,12 @@ def score_pair(
     arxiv_b: str | None = None,
     main_a: str | None = None,
     main_b: str | None = None,
+    floor: float = 0.0,
 ) -> tuple[float, list[str]] | None:
     """Score two normalized titles 0-100 with the reasons, or None when a guard forbids it.
+
+    Guards only lower a ratio, so a ratio under ``floor`` is returned as it is, without
+    the word-by-word check (most blocked candidates end there).
 
     >>> score_pair("addive powers of two quantization an efficient non uniform discretization",
     ...            "additive powers of two quantization an efficient non uniform discretization")[0]
@@ -230,6 +237,8 @@ def score_pair(
     else:
         score = round(fuzz.ratio(a, b), 1)
         reasons.append(f"title ratio {score:g}")
+        if score < floor:
+            return score, reasons
         only_a, only_b = unmatched_words(a, b)
         missing = only_a + only_b
         if missing and _digits(a) == _digits(b) and Levenshtein.distance(a, b, score_cutoff=2) <= 2:
@@ -416,7 +425,7 @@ def find_pairs(
             continue
         scored = score_pair(
             norms[i], norms[j], year_a=a[2], year_b=b[2], arxiv_a=a[3], arxiv_b=b[3],
-            main_a=main_of(i), main_b=main_of(j),
+            main_a=main_of(i), main_b=main_of(j), floor=min_score,
         )
         if scored is None or scored[0] < min_score:
             continue
