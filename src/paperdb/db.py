@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from paperdb.errors import DatabaseBusyError, DatabaseError
 
@@ -315,3 +315,22 @@ def open_db(path: str | Path, *, migrate: bool = True) -> Database:
         conn.close()
         raise
     return db
+
+
+T = TypeVar("T")
+CHUNK = 500  # values per "IN (...)" query, well under SQLite's variable limit
+
+
+def placeholders(n: int) -> str:
+    """``?,?,?`` for an ``IN (...)`` list of ``n`` parameters.
+
+    >>> placeholders(3)
+    '?,?,?'
+    """
+    return ",".join("?" * n)
+
+
+def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in slices of at most ``size`` (for ``IN (...)`` queries)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -45,6 +45,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from paperdb import normalize
+from paperdb.db import placeholders
 from paperdb.errors import QueryError
 
 if TYPE_CHECKING:
@@ -583,7 +584,7 @@ def _merge(
     from paperdb.ingest import refresh_papers
 
     conn = db.conn
-    marks = ",".join("?" * len(ids))
+    marks = placeholders(len(ids))
     found = {
         int(r[0]): r
         for r in conn.execute(

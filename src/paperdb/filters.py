@@ -22,11 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperdb.db import chunked, placeholders
 from paperdb.errors import QueryError
 
 PRESENTATIONS = ("oral", "spotlight", "poster", "workshop", "best")
 SORTS = ("relevance", "year", "title", "venue")
-_CHUNK = 500
 
 _ORDER = {
     "relevance": "p.id",
@@ -122,10 +122,6 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
 def resolve_venues(conn: sqlite3.Connection, names: Iterable[str]) -> list[str]:
     """Canonical venue names for names or aliases, case-insensitively (unknown: as given)."""
     resolved: list[str] = []
@@ -159,7 +155,7 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
     if filters.venues:
         venues = resolve_venues(conn, filters.venues)
         where.add(
-            f"p.venue COLLATE NOCASE IN ({_marks(len(venues))})", *venues
+            f"p.venue COLLATE NOCASE IN ({placeholders(len(venues))})", *venues
         )
     if filters.year is not None:
         if filters.year.start is not None:
@@ -168,14 +164,14 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
             where.add("p.year <= ?", filters.year.end)
     if filters.presentations:
         where.add(
-            f"p.presentation IN ({_marks(len(filters.presentations))})", *filters.presentations
+            f"p.presentation IN ({placeholders(len(filters.presentations))})", *filters.presentations
         )
     if filters.has_code:
         where.add("p.has_code = 1")
     if filters.topics:
         topics = resolve_topics(conn, filters.topics)
         where.add(
-            f"p.id IN (SELECT paper_id FROM entries WHERE topic IN ({_marks(len(topics))}))",
+            f"p.id IN (SELECT paper_id FROM entries WHERE topic IN ({placeholders(len(topics))}))",
             *topics,
         )
     for author in filters.authors:  # each --author must match (usually given once)
@@ -236,9 +232,9 @@ def paper_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, A
     paper_url, code (urls), n_mentions.
     """
     rows: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = tuple(ids[start : start + _CHUNK])
-        marks = _marks(len(chunk))
+    for part in chunked(ids):
+        chunk = tuple(part)
+        marks = placeholders(len(chunk))
         topics: dict[int, list[str]] = {}
         for pid, topic in conn.execute(
             f"SELECT DISTINCT paper_id, topic FROM entries WHERE paper_id IN ({marks})"

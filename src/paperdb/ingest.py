@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from paperdb import importers, normalize
-from paperdb.db import backup, open_db, seed_dir, translate_error
+from paperdb.db import backup, chunked, open_db, placeholders, seed_dir, translate_error
 from paperdb.errors import DatabaseError, InputError
 from paperdb.models import CodeLink, ImportWarning, PaperRecord
 from paperdb.reader import collect_paths, read_list
@@ -43,7 +43,6 @@ Progress = Callable[[int, int, str], None]
 to be read, ``done`` the files finished) and once at the end with ``done == total``."""
 
 T = TypeVar("T")
-_CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
 
 
 @dataclass(slots=True)
@@ -96,13 +95,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def db_label(db: Database) -> str:
@@ -225,11 +217,11 @@ class _Writer:
         """Put the ids of these authors or tags in ``cache``, adding the missing rows in
         the order the names first appear."""
         wanted = [name for name in dict.fromkeys(names) if name not in cache]
-        for chunk in _chunks(wanted):
+        for chunk in chunked(wanted):
             cache.update(
                 (name, int(found))
                 for name, found in self.conn.execute(
-                    f"SELECT name, id FROM {table} WHERE name IN ({_marks(len(chunk))})",
+                    f"SELECT name, id FROM {table} WHERE name IN ({placeholders(len(chunk))})",
                     tuple(chunk),
                 )
             )
@@ -248,10 +240,10 @@ class _Writer:
                 first[link.url] = link
         stored: dict[str, tuple[int, str | None, int]] = {}
         urls = list(first)
-        for chunk in _chunks(urls):
+        for chunk in chunked(urls):
             for found, url, framework, official in self.conn.execute(
                 "SELECT id, url, framework, official FROM code_repos"
-                f" WHERE url IN ({_marks(len(chunk))})",
+                f" WHERE url IN ({placeholders(len(chunk))})",
                 tuple(chunk),
             ):
                 stored[url] = (int(found), framework, official)
@@ -388,27 +380,27 @@ class _Writer:
             self._arxivs.pop(paper_id, None)
         if not self._complete:
             return  # looked up again when needed
-        for key_chunk in _chunks(sorted(keys)):
+        for key_chunk in chunked(sorted(keys)):
             firsts: dict[str, list[tuple[int, int]]] = {}
             for key, paper_id, first in self.conn.execute(
                 "SELECT title_key, paper_id, min(id) FROM entries"
-                f" WHERE title_key IN ({_marks(len(key_chunk))}) GROUP BY title_key, paper_id",
+                f" WHERE title_key IN ({placeholders(len(key_chunk))}) GROUP BY title_key, paper_id",
                 tuple(key_chunk),
             ):
                 firsts.setdefault(key, []).append((first, paper_id))
             for key, papers in firsts.items():
                 self._by_key[key] = _compact([paper_id for _, paper_id in sorted(papers)])
-        for arxiv_chunk in _chunks(sorted(arxiv_ids)):
+        for arxiv_chunk in chunked(sorted(arxiv_ids)):
             for arxiv_id, paper_id, _ in self.conn.execute(
                 "SELECT arxiv_id, paper_id, min(id) FROM entries"
-                f" WHERE arxiv_id IN ({_marks(len(arxiv_chunk))}) GROUP BY arxiv_id",
+                f" WHERE arxiv_id IN ({placeholders(len(arxiv_chunk))}) GROUP BY arxiv_id",
                 tuple(arxiv_chunk),
             ):
                 self._by_arxiv[arxiv_id] = paper_id
-        for chunk in _chunks(sorted(paper_ids)):
+        for chunk in chunked(sorted(paper_ids)):
             for paper_id, arxiv_id in self.conn.execute(
                 "SELECT DISTINCT paper_id, arxiv_id FROM entries"
-                f" WHERE paper_id IN ({_marks(len(chunk))}) AND arxiv_id IS NOT NULL",
+                f" WHERE paper_id IN ({placeholders(len(chunk))}) AND arxiv_id IS NOT NULL",
                 tuple(chunk),
             ):
                 ids = self._arxivs.get(paper_id)
@@ -712,9 +704,9 @@ class _Writer:
             ("code_repos", "repo_id", "entry_code"),
         ):
             ids = sorted(self.orphan_candidates[table])
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 self.conn.execute(
-                    f"DELETE FROM {table} WHERE id IN ({_marks(len(chunk))})"
+                    f"DELETE FROM {table} WHERE id IN ({placeholders(len(chunk))})"
                     f" AND NOT EXISTS (SELECT 1 FROM {link} WHERE {column} = {table}.id)",
                     tuple(chunk),
                 )
@@ -798,8 +790,8 @@ def refresh_papers(
     new = new or {}
     conn = db.conn
     ids = sorted(set(paper_ids))
-    for chunk in _chunks(ids):
-        marks = _marks(len(chunk))
+    for chunk in chunked(ids):
+        marks = placeholders(len(chunk))
         params = tuple(chunk)
         cursor = conn.execute(
             "SELECT id, paper_id, title, year, venue, presentation, arxiv_id, paper_url,"
@@ -853,7 +845,7 @@ def refresh_papers(
                 updates.append((*values, paper_id))
         conn.executemany(
             f"INSERT INTO papers (id, {', '.join(_SUMMARY)}, created_at)"
-            f" VALUES ({_marks(len(_SUMMARY) + 2)})",
+            f" VALUES ({placeholders(len(_SUMMARY) + 2)})",
             inserts,
         )
         conn.executemany("DELETE FROM papers WHERE id = ?", deletes)
@@ -1018,7 +1010,7 @@ def import_paths(
             with _bulk_indexing(db, len(writer.new_papers) + len(writer.sql_new_papers)):
                 db.conn.executemany(
                     f"INSERT INTO papers (id, {', '.join(_SUMMARY)}, created_at)"
-                    f" VALUES ({_marks(len(_SUMMARY) + 2)})",
+                    f" VALUES ({placeholders(len(_SUMMARY) + 2)})",
                     writer.summaries(),
                 )
                 refresh_papers(db, writer.touched, writer.sql_new_papers)

@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperdb.db import placeholders
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, build_where, order_by, paper_rows
 
@@ -87,7 +88,7 @@ def _variants(token: str) -> list[str]:
 
 
 def _known(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-    marks = ",".join("?" * len(terms))
+    marks = placeholders(len(terms))
     return dict(conn.execute(
         f"SELECT term, doc FROM papers_vocab WHERE term IN ({marks})", terms
     ).fetchall())

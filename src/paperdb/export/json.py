@@ -10,21 +10,18 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from paperdb.db import CHUNK, chunked, placeholders
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-_CHUNK = 500
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 def _grouped(
     conn: sqlite3.Connection, sql: str, ids: Sequence[int]
 ) -> dict[int, list[dict[str, Any]]]:
     """Rows of ``sql`` (whose first column is ``paper_id``) grouped by paper id."""
-    cursor = conn.execute(sql.format(marks=_marks(len(ids))), tuple(ids))
+    cursor = conn.execute(sql.format(marks=placeholders(len(ids))), tuple(ids))
     columns = [d[0] for d in cursor.description]
     grouped: dict[int, list[dict[str, Any]]] = {}
     for values in cursor:
@@ -48,8 +45,8 @@ def fetch_papers(db: Database | sqlite3.Connection, ids: Sequence[int]) -> list[
     """
     conn = connection(db)
     out: list[dict[str, Any]] = []
-    for start in range(0, len(ids), _CHUNK):
-        out.extend(_fetch_chunk(conn, list(ids[start : start + _CHUNK])))
+    for chunk in chunked(ids):
+        out.extend(_fetch_chunk(conn, list(chunk)))
     return out
 
 
@@ -58,7 +55,7 @@ def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
         "SELECT p.id, p.title, p.year, p.venue, v.kind AS venue_kind, p.presentation,"
         " p.authors, p.nickname, p.arxiv_id, p.paper_url"
         " FROM papers p LEFT JOIN venues v ON v.name = p.venue"
-        f" WHERE p.id IN ({_marks(len(ids))})",
+        f" WHERE p.id IN ({placeholders(len(ids))})",
         tuple(ids),
     )
     columns = [d[0] for d in cursor.description]
@@ -128,13 +125,13 @@ def iter_papers(
     """
     conn = connection(db)
     if ids is not None:
-        for start in range(0, len(ids), _CHUNK):
-            yield from _fetch_chunk(conn, list(ids[start : start + _CHUNK]))
+        for chunk in chunked(ids):
+            yield from _fetch_chunk(conn, list(chunk))
         return
     last = 0
     while True:
         chunk = [row[0] for row in conn.execute(
-            "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, _CHUNK)
+            "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, CHUNK)
         )]
         if not chunk:
             return
