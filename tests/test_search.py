@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from paperdb.db import open_db
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, YearRange, filter_papers, parse_year
+from paperdb.ingest import import_paths
+from paperdb.reader import collect_paths
 from paperdb.search import search
 
 GOLD = json.loads((Path(__file__).parent / "gold" / "queries.json").read_text(encoding="utf-8"))
-
-
 
 
 def mentions_of(conn: sqlite3.Connection, ids: list[int]) -> set[str]:
@@ -44,8 +45,9 @@ def test_gold_lottery_ticket_iclr(seed_conn: sqlite3.Connection) -> None:
 
 def test_gold_quantization_iclr_2020(seed_conn: sqlite3.Connection) -> None:
     key = 'search "quantization" --venue ICLR --year 2020'
-    rows = search(seed_conn, "quantization", Filters(venues=("iclr",), year=parse_year("2020")),
-                  limit=None).rows
+    rows = search(
+        seed_conn, "quantization", Filters(venues=("iclr",), year=parse_year("2020")), limit=None
+    ).rows
     # APoT's two mentions are two papers until `dedupe` merges the 'addive' typo.
     assert mentions_of(seed_conn, [r["id"] for r in rows]) == gold_mentions(key)
     assert {r["title"] for r in GOLD[key]["results"]} <= {r["title"] for r in rows}
@@ -53,8 +55,9 @@ def test_gold_quantization_iclr_2020(seed_conn: sqlite3.Connection) -> None:
 
 def test_gold_filter_neurips_2022_pruning(seed_conn: sqlite3.Connection) -> None:
     key = "papers --venue NeurIPS --year 2022 --topic pruning"
-    rows = filter_papers(seed_conn, Filters(venues=("NIPS",), year=YearRange(2022, 2022),
-                                        topics=("剪枝",)))
+    rows = filter_papers(
+        seed_conn, Filters(venues=("NIPS",), year=YearRange(2022, 2022), topics=("剪枝",))
+    )
     assert sorted(r["title"] for r in rows) == sorted(r["title"] for r in GOLD[key]["results"])
 
 
@@ -111,3 +114,23 @@ def test_empty_database(db: object) -> None:
     conn = db.conn  # type: ignore[attr-defined]
     assert search(conn, "lottery").rows == []
     assert filter_papers(conn, Filters(venues=("ICLR",))) == []
+
+
+def test_a_rare_typo_in_the_lists_is_corrected_when_nothing_matches(tmp_path: Path) -> None:
+    """Large lists contain typos too: a word known from one paper is not the final word."""
+    lines = ["# Distillation", "## CVPR 2020"]
+    lines += [
+        f"- 2020-CVPR-[Knowledge Distillation Study {i}](https://x.org/{i})" for i in range(25)
+    ]
+    lines += ["- 2020-CVPR-[A Knowlege Transfer Paper](https://x.org/t)"]
+    (tmp_path / "l.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = open_db(tmp_path / "t.db")
+    import_paths(db, collect_paths([tmp_path / "l.md"]))
+    conn = db.conn
+    exact = search(conn, "knowlege transfer")
+    assert [r["title"] for r in exact.rows] == [
+        "A Knowlege Transfer Paper"
+    ] and not exact.corrections
+    fixed = search(conn, "knowlege distillation")
+    assert ("knowlege", "knowledge") in fixed.corrections and len(fixed.rows) == 20
+    db.close()

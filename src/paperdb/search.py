@@ -105,8 +105,8 @@ def _closest(word: str, candidates: dict[str, int]) -> tuple[str, float] | None:
     return str(best[0][0]), float(best[0][1])
 
 
-def correct(conn: sqlite3.Connection, word: str) -> str | None:
-    """The vocabulary term closest to an unknown ``word``, or None."""
+def correct(conn: sqlite3.Connection, word: str, *, exclude: str = "") -> str | None:
+    """The vocabulary term closest to ``word`` (other than ``exclude``), or None."""
     if len(word) < MIN_CORRECT_LEN or word.isdigit():
         return None
     lo, hi = len(word) - 2, len(word) + 2
@@ -116,6 +116,7 @@ def correct(conn: sqlite3.Connection, word: str) -> str | None:
         " AND length(term) BETWEEN ? AND ?",
         (first, chr(ord(first) + 1), lo, hi),
     ).fetchall())
+    candidates.pop(exclude, None)
     found = _closest(word, candidates)
     if found is not None and found[1] >= SURE:
         return found[0]
@@ -128,7 +129,7 @@ def correct(conn: sqlite3.Connection, word: str) -> str | None:
         (match,),
     ):
         for token in tokens(title):
-            if lo <= len(token) <= hi:
+            if lo <= len(token) <= hi and token != exclude:
                 words[token] = words.get(token, 0) + 1
     other = _closest(word, words)
     best = max((f for f in (found, other) if f is not None), key=lambda f: f[1], default=None)
@@ -143,8 +144,17 @@ class _Plan:
     corrections: list[tuple[str, str]] = field(default_factory=list)
 
 
-def plan(conn: sqlite3.Connection, query: str) -> _Plan:
-    """Turn user text into FTS5 groups, CJK substrings and corrections."""
+RARE_DOCS = 5  # a known word this rare may itself be a typo ...
+RARE_RATIO = 20  # ... of a neighbour at least this many times commoner
+
+
+def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) -> _Plan:
+    """Turn user text into FTS5 groups, CJK substrings and corrections.
+
+    Unknown words are corrected. With ``rare_as_typo`` (a retry after a query found
+    nothing), so is a known word found in at most :data:`RARE_DOCS` papers when a close
+    word is :data:`RARE_RATIO` times commoner: large lists contain the typo too.
+    """
     result = _Plan()
     for word in query.split():
         if _CJK_RE.search(word):
@@ -156,9 +166,12 @@ def plan(conn: sqlite3.Connection, query: str) -> _Plan:
         searched = []
         for part in parts:
             fixed = part
-            if not _known(conn, [part]):
-                replacement = correct(conn, part)
-                if replacement is not None:
+            docs = _known(conn, [part]).get(part, 0)
+            if not docs or (rare_as_typo and docs <= RARE_DOCS):
+                replacement = correct(conn, part, exclude=part)
+                if replacement is not None and (
+                    not docs or _known(conn, [replacement]).get(replacement, 0) >= docs * RARE_RATIO
+                ):
                     result.corrections.append((part, replacement))
                     fixed = replacement
             searched.append(fixed)
@@ -195,9 +208,27 @@ def search(
     Raises:
         QueryError: nothing searchable in the query, or (``raw``) an FTS5 syntax error.
     """
-    filters = filters or Filters()
+    result = _search(conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit)
+    if not result.rows and not raw:
+        retry = _search(conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit,
+                        rare_as_typo=True)
+        if retry.rows:
+            return retry
+    return result
+
+
+def _search(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters,
+    *,
+    raw: bool,
+    sort: str,
+    limit: int | None,
+    rare_as_typo: bool = False,
+) -> SearchResult:
     where = build_where(conn, filters)
-    steps = _Plan(match=[query]) if raw else plan(conn, query)
+    steps = _Plan(match=[query]) if raw else plan(conn, query, rare_as_typo=rare_as_typo)
     if not steps.match and not steps.cjk:
         raise QueryError(f"nothing to search for in {query!r}")
     for text in steps.cjk:
@@ -216,14 +247,25 @@ def search(
         )
     relevance = sort == "relevance"
     fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
-    if steps.match:
-        weights = ", ".join(str(w) for w in WEIGHTS)
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    if steps.match and relevance and fetch is not None and not where.clauses:
+        # No filter: rank inside the FTS table alone and join only the best rows; joining
+        # every match to papers first costs ~3x (90 -> 31 ms for 33k matches at 1M papers).
+        sql = (
+            "SELECT f.rowid, f.score, p.title, p.n_mentions FROM (SELECT rowid,"
+            f" bm25(papers_fts, {weights}) AS score FROM papers_fts WHERE papers_fts MATCH ?"
+            " ORDER BY score, rowid LIMIT ?) f JOIN papers p ON p.id = f.rowid"
+        )
+        params: list[Any] = [" AND ".join(steps.match), fetch]
+        fetch = None
+        order = "f.score, f.rowid"
+    elif steps.match:
         sql = (
             f"SELECT p.id, bm25(papers_fts, {weights}) AS score, p.title, p.n_mentions"
             " FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
             f" WHERE papers_fts MATCH ? AND {where.sql()}"
         )
-        params: list[Any] = [" AND ".join(steps.match), *where.params]
+        params = [" AND ".join(steps.match), *where.params]
         order = "score, p.id" if relevance else order_by(sort)
     else:
         sql = f"SELECT p.id, 0.0, p.title, p.n_mentions FROM papers p WHERE {where.sql()}"
