@@ -260,7 +260,7 @@ def test_merge_is_one_transaction(small: tuple[Database, Path], monkeypatch: pyt
     def boom(*_args: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("paperdb.ingest.refresh_papers", boom)
+    monkeypatch.setattr("paperdb.papers.refresh_papers", boom)
     with pytest.raises(RuntimeError):
         dedupe.merge(db, [1, 3])
     assert (snapshot(db), counts(db)) == before

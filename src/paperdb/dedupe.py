@@ -581,7 +581,7 @@ def merge(
 def _merge(
     db: Database, ids: list[int], rule: str, score: float | None, evidence: Sequence[str]
 ) -> MergeResult:
-    from paperdb.ingest import refresh_papers
+    from paperdb.papers import refresh_papers
 
     conn = db.conn
     marks = placeholders(len(ids))
@@ -662,7 +662,8 @@ def undo(db: Database, merge_id: int) -> MergeResult:
             way that makes an exact undo impossible (a mention re-imported with other
             text, merged again, or an absorbed id reused); nothing is changed then.
     """
-    from paperdb.ingest import refresh_papers, write_transaction
+    from paperdb.ingest import write_transaction
+    from paperdb.papers import refresh_papers
 
     conn = db.conn
     with write_transaction(db):
