@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
@@ -53,25 +54,28 @@ def _vocabulary(items: list[Item | Row]) -> frozenset[str]:
     return frozenset(words)
 
 
-def _readers(fmt: str | None, item: Item, vocab: frozenset[str]) -> list[Reader]:
-    def numbered(text: str) -> g.Fields | None:
-        return g.read_numbered(text, vocab)
-
-    table: dict[str, Reader] = {
-        "dated": g.read_dated,
-        "nickname": g.read_nickname,
-        "blog": g.read_blog,
-        "numbered": numbered,
-    }
+def _reader_picker(fmt: str | None, vocab: frozenset[str]) -> Callable[[Item], list[Reader]]:
+    """For one document: the grammars to try on an item, in order."""
+    numbered: Reader = partial(g.read_numbered, title_words=vocab)
     if fmt is not None:
-        return [table[fmt]] if fmt in table else []
-    readers: list[Reader] = [g.read_dated, g.read_nickname, g.read_blog]
-    ctx = item.context
-    # A numbered plain-text line is a paper only under headings that say what it is
-    # (a venue, a year or a topic): "1. Open a terminal" in a README is not.
-    if item.ordered and (ctx.venue or ctx.topic or ctx.year):
-        readers.append(numbered)
-    return readers
+        by_name: dict[str, Reader] = {
+            "dated": g.read_dated,
+            "nickname": g.read_nickname,
+            "blog": g.read_blog,
+            "numbered": numbered,
+        }
+        forced = [by_name[fmt]] if fmt in by_name else []
+        return lambda item: forced
+    plain: list[Reader] = [g.read_dated, g.read_nickname, g.read_blog]
+    with_numbered = [*plain, numbered]
+
+    def pick(item: Item) -> list[Reader]:
+        # A numbered plain-text line is a paper only under headings that say what it is
+        # (a venue, a year or a topic): "1. Open a terminal" in a README is not.
+        ctx = item.context
+        return with_numbered if item.ordered and (ctx.venue or ctx.topic or ctx.year) else plain
+
+    return pick
 
 
 def _record(fields: g.Fields, item: Item | Row, file: str) -> PaperRecord:
@@ -122,7 +126,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
         ImportWarning(file, line, "list nested too deeply to read (more than 10 levels)", raw)
         for line, raw in doc.too_deep
     )
-    vocab = _vocabulary(doc.items)
+    readers_for = _reader_picker(fmt, _vocabulary(doc.items))
     for item in doc.items:
         if isinstance(item, Row):
             columns = g.table_columns(item.header)
@@ -143,7 +147,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
                 result.skipped += 1  # table of contents, empty item
                 continue
             fields = None
-            for reader in _readers(fmt, item, vocab):
+            for reader in readers_for(item):
                 fields = reader(item.text)
                 if fields is not None:
                     break

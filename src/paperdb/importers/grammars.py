@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from paperdb import normalize as nz
 from paperdb.models import CodeLink
@@ -380,6 +381,7 @@ _COLUMNS = {
 }
 
 
+@lru_cache(maxsize=256)  # every row of a table asks with the same header
 def table_columns(header: tuple[str, ...]) -> dict[str, int]:
     """Map role -> column index from a table's header cells (a paper table has a title).
 

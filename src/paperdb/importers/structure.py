@@ -8,7 +8,6 @@ more forgiving of the broken links real lists contain).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -481,7 +480,3 @@ def walk_markdown_it(text: str) -> Document:
                     )
         i += 1
     return doc
-
-
-def iter_items(doc: Document) -> Iterator[Item | Row]:
-    yield from doc.items
