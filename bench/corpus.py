@@ -82,9 +82,23 @@ LAST = (
     "Martin Kumar Singh Tanaka Suzuki Kim Park Nguyen Müller Schmidt Rossi Dubois Silva"
 ).split()
 VENUES = (
-    ("CVPR", 14), ("ICCV", 5), ("ECCV", 5), ("NeurIPS", 12), ("ICLR", 12), ("ICML", 9),
-    ("AAAI", 6), ("IJCAI", 4), ("ACM MM", 2), ("MLSys", 2), ("EMNLP", 3), ("ACL", 3),
-    ("INTERSPEECH", 1), ("BMVC", 2), ("WACV", 1), ("TPAMI", 2), ("arXiv", 17),
+    ("CVPR", 14),
+    ("ICCV", 5),
+    ("ECCV", 5),
+    ("NeurIPS", 12),
+    ("ICLR", 12),
+    ("ICML", 9),
+    ("AAAI", 6),
+    ("IJCAI", 4),
+    ("ACM MM", 2),
+    ("MLSys", 2),
+    ("EMNLP", 3),
+    ("ACL", 3),
+    ("INTERSPEECH", 1),
+    ("BMVC", 2),
+    ("WACV", 1),
+    ("TPAMI", 2),
+    ("arXiv", 17),
 )
 # What lists write for a venue (the importer maps these back).
 VENUE_SPELLING = {"NeurIPS": ("NeurIPS", "NIPS"), "MLSys": ("MLSys", "SysML")}
@@ -98,9 +112,29 @@ TOPICS = (
     ("efficient-architecture", "Efficient Model", "轻量化"),
 )
 # A few lists title papers in Chinese (about 1% of works here).
-CN_OBJ = ("边缘设备", "视觉Transformer", "大语言模型", "目标检测", "语义分割", "推荐系统", "语音识别",
-          "移动端网络", "图神经网络", "扩散模型")
-CN_ADJ = ("高效", "无数据", "混合精度", "低比特", "结构化", "自适应", "可微分", "渐进式", "硬件感知")
+CN_OBJ = (
+    "边缘设备",
+    "视觉Transformer",
+    "大语言模型",
+    "目标检测",
+    "语义分割",
+    "推荐系统",
+    "语音识别",
+    "移动端网络",
+    "图神经网络",
+    "扩散模型",
+)
+CN_ADJ = (
+    "高效",
+    "无数据",
+    "混合精度",
+    "低比特",
+    "结构化",
+    "自适应",
+    "可微分",
+    "渐进式",
+    "硬件感知",
+)
 CN_METHOD = ("量化", "剪枝", "知识蒸馏", "网络结构搜索", "低秩分解", "稀疏训练", "二值化")
 PRESENTATION = (("", 80), ("oral", 8), ("spotlight", 6), ("workshop", 4), ("best", 2))
 FRAMEWORKS = ("PyTorch", "TensorFlow", "Caffe", "MXNet", "JAX", "Paddle")
@@ -162,7 +196,9 @@ class Generator:
     def _nickname(self) -> str:
         rng = self.rng
         for _ in range(100):
-            letters = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(2, 5)))
+            letters = "".join(
+                rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(2, 5))
+            )
             nick = letters + rng.choice(("", "", "", "Net", "Q", "-v2", "Former", "KD"))
             if nick not in self.nicks:
                 self.nicks.add(nick)
@@ -208,21 +244,34 @@ class Generator:
                 self.keys.add(key)
                 break
         venue = rng.choices(self.venue_names, self.venue_weights)[0]
-        presentation = "" if venue == "arXiv" else rng.choices(
-            [p for p, _ in PRESENTATION], [w for _, w in PRESENTATION])[0]
+        presentation = (
+            ""
+            if venue == "arXiv"
+            else rng.choices([p for p, _ in PRESENTATION], [w for _, w in PRESENTATION])[0]
+        )
         year = rng.randint(2015, 2024)
         arxiv = None
         month = rng.randint(1, 12)
         if venue == "arXiv" or rng.random() < 0.5:
             arxiv = f"{year % 100:02d}{month:02d}.{rng.randint(1, 29999):05d}"
-        authors = tuple(
-            f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(1, 5))
-        )
+        authors = tuple(f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(1, 5)))
         code = None
         if rng.random() < 0.4:
             code = f"https://github.com/{rng.choice(LAST).lower()}{rng.randint(1, 999)}/{re.sub(r'[^a-z0-9]+', '-', title.lower())[:40].strip('-')}"
-        work = Work(len(self.works), title, year, venue, presentation, rng.randrange(len(TOPICS)),
-                    month, arxiv, nickname, authors, code, rng.choice(FRAMEWORKS))
+        work = Work(
+            len(self.works),
+            title,
+            year,
+            venue,
+            presentation,
+            rng.randrange(len(TOPICS)),
+            month,
+            arxiv,
+            nickname,
+            authors,
+            code,
+            rng.choice(FRAMEWORKS),
+        )
         self.works.append(work)
         return work
 
@@ -247,11 +296,11 @@ class Generator:
                 j = rng.randrange(1, len(w) - 1)
                 op = rng.randrange(3)
                 if op == 0:
-                    w = w[:j] + w[j + 1:]  # deletion
+                    w = w[:j] + w[j + 1 :]  # deletion
                 elif op == 1:
-                    w = w[:j] + w[j + 1] + w[j] + w[j + 2:]  # transposition
+                    w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]  # transposition
                 else:
-                    w = w[:j] + rng.choice("aeiourstn") + w[j + 1:]  # substitution
+                    w = w[:j] + rng.choice("aeiourstn") + w[j + 1 :]  # substitution
                 if w != words[i]:
                     words[i] = w
                     return " ".join(words)
@@ -342,9 +391,13 @@ def write_numbered(rng: random.Random, out: Out, items: list[Mention]) -> None:
         text = m.title
         if venue == "ICLR" and rng.random() < 0.4:
             day = rng.randint(1, 28)
-            decision = w.presentation.capitalize() if w.presentation in ("oral", "spotlight") else "Poster"
-            text = (f"{text} {', '.join(w.authors)}{day} {rng.choice(MONTHS)} {year - 1}"
-                    f" (modified: {day} Mar {year}) ICLR {year} {decision} Readers:  EveryoneShow details")
+            decision = (
+                w.presentation.capitalize() if w.presentation in ("oral", "spotlight") else "Poster"
+            )
+            text = (
+                f"{text} {', '.join(w.authors)}{day} {rng.choice(MONTHS)} {year - 1}"
+                f" (modified: {day} Mar {year}) ICLR {year} {decision} Readers:  EveryoneShow details"
+            )
         elif venue in ("ACL", "EMNLP") and rng.random() < 0.6:
             start = rng.randint(1, 9000)
             text = f"{text}. {start}-{start + rng.randint(8, 14)}"
@@ -364,7 +417,7 @@ def write_table(rng: random.Random, out: Out, items: list[Mention]) -> None:
         w = m.work
         if (w.topic, w.year) != section:
             section = (w.topic, w.year)
-            slug, english, chinese = TOPICS[w.topic]
+            _slug, english, chinese = TOPICS[w.topic]
             out.add("")
             if rng.random() < 0.15:  # some sections are bullets, not tables
                 out.add(f"### Papers-{english} {w.year}")
@@ -424,10 +477,8 @@ def write_blog(rng: random.Random, out: Out, items: list[Mention]) -> None:
             tags = f"【{_spell(rng, w.venue)}{w.year}{mark}】"
         if rng.random() < 0.1:
             tags += f"【{rng.choice(('Google', 'Apple', 'Alibaba', 'Huawei', 'Meta'))}】"
-        if rng.random() < 0.05:
-            target = m.title  # a broken link: the title where the URL should be
-        else:
-            target = _url(rng, m, "pdf")
+        # 5% broken links: the title where the URL should be
+        target = m.title if rng.random() < 0.05 else _url(rng, m, "pdf")
         out.entry(f"* {tags}[{m.title}]({target})", m)
 
 
@@ -437,7 +488,9 @@ def write_dated(rng: random.Random, out: Out, items: list[Mention]) -> None:
     out.add("# EfficientDNNs (synthetic)")
     out.add("A collection of methods on DNN compression and acceleration.")
     out.add("")
-    out.add("> About abbreviation: `o` for oral, `w` for workshop, `s` for spotlight, `b` for best paper.")
+    out.add(
+        "> About abbreviation: `o` for oral, `w` for workshop, `s` for spotlight, `b` for best paper."
+    )
     out.add("")
     out.add("## Papers")
     in_topic = False
@@ -450,7 +503,9 @@ def write_dated(rng: random.Random, out: Out, items: list[Mention]) -> None:
         if w.venue == "arXiv":
             prefix = f"{w.year}.{w.month:02d}"
         else:
-            suffix = {"oral": "o", "workshop": "w", "spotlight": "s", "best": "b"}.get(w.presentation, "")
+            suffix = {"oral": "o", "workshop": "w", "spotlight": "s", "best": "b"}.get(
+                w.presentation, ""
+            )
             prefix = f"{w.year}-{_spell(rng, w.venue)}{suffix}"
         line = f"- {prefix}-[{m.title}]({_url(rng, m, 'abs')})"
         if w.code and rng.random() < 0.8:
@@ -461,7 +516,9 @@ def write_dated(rng: random.Random, out: Out, items: list[Mention]) -> None:
     out.add("")
     out.add("## People (in alphabeta order)")
     for last in LAST[:5]:
-        out.add(f"- {rng.choice(FIRST)} {last} @ University [[Google Scholar](https://scholar.example.org/{last})]")
+        out.add(
+            f"- {rng.choice(FIRST)} {last} @ University [[Google Scholar](https://scholar.example.org/{last})]"
+        )
     out.add("")
     out.add("## News")
     out.add("- 2020/02/25: Added more papers.")
@@ -493,15 +550,26 @@ def write_nickname(rng: random.Random, out: Out, items: list[Mention]) -> None:
     out.add("- This list is for benchmarks only.")
 
 
-WRITERS = {"numbered": write_numbered, "table": write_table, "blog": write_blog,
-           "dated": write_dated, "nickname": write_nickname}
+WRITERS = {
+    "numbered": write_numbered,
+    "table": write_table,
+    "blog": write_blog,
+    "dated": write_dated,
+    "nickname": write_nickname,
+}
 
 
 # --------------------------------------------------------------------------- driver
 
 
-def generate(out_dir: Path, entries: int, seed: int = 5, dup_rate: float = 0.05,
-             repeat_rate: float = 0.10, per_file: int = 10_000) -> dict[str, object]:
+def generate(
+    out_dir: Path,
+    entries: int,
+    seed: int = 5,
+    dup_rate: float = 0.05,
+    repeat_rate: float = 0.10,
+    per_file: int = 10_000,
+) -> dict[str, object]:
     """Write the corpus and its truth; return a summary."""
     gen = Generator(seed)
     stream = gen.mentions(entries, dup_rate, repeat_rate)
@@ -528,7 +596,7 @@ def generate(out_dir: Path, entries: int, seed: int = 5, dup_rate: float = 0.05,
         for part, start in enumerate(range(0, len(items), per_file)):
             name = f"{family}_{part:03d}.md"
             out = Out(name)
-            WRITERS[family](random.Random(f"{seed}-{name}"), out, items[start:start + per_file])
+            WRITERS[family](random.Random(f"{seed}-{name}"), out, items[start : start + per_file])
             (out_dir / family / name).write_text("\n".join(out.lines) + "\n", encoding="utf-8")
             truth_rows.extend(out.truth)
             files += 1
@@ -539,10 +607,16 @@ def generate(out_dir: Path, entries: int, seed: int = 5, dup_rate: float = 0.05,
     kinds: dict[str, int] = defaultdict(int)
     for row in truth_rows:
         kinds[row[3]] += 1
-    summary = {"entries": len(truth_rows), "works": len(gen.works), "files": files,
-               "generator": generator_version(),
-               "seed": seed, "dup_rate": dup_rate, "repeat_rate": repeat_rate,
-               "kinds": dict(sorted(kinds.items()))}
+    summary = {
+        "entries": len(truth_rows),
+        "works": len(gen.works),
+        "files": files,
+        "generator": generator_version(),
+        "seed": seed,
+        "dup_rate": dup_rate,
+        "repeat_rate": repeat_rate,
+        "kinds": dict(sorted(kinds.items())),
+    }
     (out_dir / "corpus.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -587,8 +661,14 @@ def check(out_dir: Path) -> int:
                 continue
             kind, title = truth[key]
             want = title_key(normalize_title(title.replace(",", "").replace("|", "/")))
-            got = title_key((r.nickname + " " if kind == "glued" and r.nickname and
-                             not r.title.startswith(r.nickname) else "") + r.title)
+            got = title_key(
+                (
+                    r.nickname + " "
+                    if kind == "glued" and r.nickname and not r.title.startswith(r.nickname)
+                    else ""
+                )
+                + r.title
+            )
             if got != want and title_key(r.title) != want:
                 problems += 1
                 if problems < 20:
@@ -596,8 +676,10 @@ def check(out_dir: Path) -> int:
     missing = set(truth) - seen
     for key in sorted(missing)[:10]:
         print(f"missing {key}")
-    print(f"{len(truth)} entries, {len(seen)} parsed, {len(missing)} missing,"
-          f" {problems} problems, {warnings} warnings")
+    print(
+        f"{len(truth)} entries, {len(seen)} parsed, {len(missing)} missing,"
+        f" {problems} problems, {warnings} warnings"
+    )
     return 1 if missing or problems or warnings else 0
 
 
@@ -611,8 +693,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-file", type=int, default=10_000)
     ap.add_argument("--check", action="store_true", help="parse the corpus back and compare")
     args = ap.parse_args(argv)
-    summary = generate(args.out, args.entries, args.seed, args.dup_rate, args.repeat_rate,
-                       args.per_file)
+    summary = generate(
+        args.out, args.entries, args.seed, args.dup_rate, args.repeat_rate, args.per_file
+    )
     print(json.dumps(summary))
     return check(args.out) if args.check else 0
 

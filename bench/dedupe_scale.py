@@ -27,9 +27,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from paperdb import dedupe
 
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vi", "so", "den", "gra", "pli", "tor",
-             "quan", "ti", "za", "tion", "net", "work", "prun", "ing", "deep", "spar", "se",
-             "lat", "ent", "fu", "sion", "mo", "del", "com", "pres", "ar", "chi", "tec"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "ta",
+    "vi",
+    "so",
+    "den",
+    "gra",
+    "pli",
+    "tor",
+    "quan",
+    "ti",
+    "za",
+    "tion",
+    "net",
+    "work",
+    "prun",
+    "ing",
+    "deep",
+    "spar",
+    "se",
+    "lat",
+    "ent",
+    "fu",
+    "sion",
+    "mo",
+    "del",
+    "com",
+    "pres",
+    "ar",
+    "chi",
+    "tec",
+]
 
 
 def vocabulary(rng: random.Random, size: int) -> list[str]:
@@ -74,7 +107,9 @@ def variant(rng: random.Random, title: str) -> str:
     return " ".join(words)
 
 
-def corpus(n: int, dup_rate: float, seed: int) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]]]:
+def corpus(
+    n: int, dup_rate: float, seed: int
+) -> tuple[list[tuple[Any, ...]], set[tuple[int, int]]]:
     rng = random.Random(seed)
     words = vocabulary(rng, 30_000)
     cum_weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(words))))
@@ -131,9 +166,13 @@ def measure_db(n: int, dup_rate: float, seed: int) -> dict[str, Any]:
         elapsed = time.perf_counter() - start
         db.close()
     merged = {(r["a"], r["b"]) for r in rows if r["score"] >= dedupe.DEFAULT_THRESHOLD}
-    return {"titles": len(items), "through_db": True, "seconds": round(elapsed, 2),
-            "proposals": len(rows),
-            "recall": round(len(merged & planted) / len(planted), 4) if planted else None}
+    return {
+        "titles": len(items),
+        "through_db": True,
+        "seconds": round(elapsed, 2),
+        "proposals": len(rows),
+        "recall": round(len(merged & planted) / len(planted), 4) if planted else None,
+    }
 
 
 def main() -> None:
@@ -141,8 +180,11 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--dup-rate", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--db", action="store_true",
-                        help="Also time dedupe.proposals() reading the titles from a database.")
+    parser.add_argument(
+        "--db",
+        action="store_true",
+        help="Also time dedupe.proposals() reading the titles from a database.",
+    )
     args = parser.parse_args()
     for n in args.sizes:
         print(json.dumps(measure(n, args.dup_rate, args.seed)), flush=True)

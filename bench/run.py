@@ -37,26 +37,96 @@ TIMEOUT = 1800  # seconds per command
 
 # (label, kind, paperdb search arguments, grep pipeline for the same question)
 QUERIES: list[tuple[str, str, list[str], str]] = [
-    ("knowledge distillation", "typical", ["knowledge distillation"], "grep -riF 'knowledge distillation' {d}"),
-    ("vision transformers", "typical", ["vision transformers"], "grep -riF 'vision transformers' {d}"),
-    ("post-training quantization", "typical", ["post-training quantization"], "grep -riF 'post-training quantization' {d}"),
+    (
+        "knowledge distillation",
+        "typical",
+        ["knowledge distillation"],
+        "grep -riF 'knowledge distillation' {d}",
+    ),
+    (
+        "vision transformers",
+        "typical",
+        ["vision transformers"],
+        "grep -riF 'vision transformers' {d}",
+    ),
+    (
+        "post-training quantization",
+        "typical",
+        ["post-training quantization"],
+        "grep -riF 'post-training quantization' {d}",
+    ),
     ("channel pruning", "typical", ["channel pruning"], "grep -riF 'channel pruning' {d}"),
-    ("neural architecture search", "typical", ["neural architecture search"], "grep -riF 'neural architecture search' {d}"),
+    (
+        "neural architecture search",
+        "typical",
+        ["neural architecture search"],
+        "grep -riF 'neural architecture search' {d}",
+    ),
     ("lottery tickets", "typical", ["lottery tickets"], "grep -riF 'lottery tickets' {d}"),
-    ("large language models", "typical", ["large language models"], "grep -riF 'large language models' {d}"),
-    ("pruning graph neural", "typical", ["pruning graph neural"], "grep -riF pruning {d} | grep -iF 'graph neural'"),
-    ("mixture of experts edge", "typical", ["mixture of experts edge"], "grep -riF 'mixture of experts' {d} | grep -iF edge"),
+    (
+        "large language models",
+        "typical",
+        ["large language models"],
+        "grep -riF 'large language models' {d}",
+    ),
+    (
+        "pruning graph neural",
+        "typical",
+        ["pruning graph neural"],
+        "grep -riF pruning {d} | grep -iF 'graph neural'",
+    ),
+    (
+        "mixture of experts edge",
+        "typical",
+        ["mixture of experts edge"],
+        "grep -riF 'mixture of experts' {d} | grep -iF edge",
+    ),
     ("binarization", "typical", ["binarization"], "grep -riF binarization {d}"),
-    ('"data-free quantization"', "phrase", ['"data-free quantization"'], "grep -riF 'data-free quantization' {d}"),
+    (
+        '"data-free quantization"',
+        "phrase",
+        ['"data-free quantization"'],
+        "grep -riF 'data-free quantization' {d}",
+    ),
     ('"early exiting"', "phrase", ['"early exiting"'], "grep -riF 'early exiting' {d}"),
-    ("pruning --venue CVPR", "filter", ["pruning", "--venue", "CVPR"], "grep -riF pruning {d} | grep -F CVPR"),
-    ("quantization --year 2020..2022", "filter", ["quantization", "--year", "2020..2022"], "grep -riF quantization {d} | grep -E '202[0-2]'"),
-    ("distillation --has-code", "filter", ["distillation", "--has-code"], "grep -riF distillation {d} | grep -iE 'github|code'"),
-    ("sparse training --venue ICLR --year 2021", "filter", ["sparse training", "--venue", "ICLR", "--year", "2021"], "grep -riF 'sparse training' {d} | grep -F ICLR | grep -F 2021"),
+    (
+        "pruning --venue CVPR",
+        "filter",
+        ["pruning", "--venue", "CVPR"],
+        "grep -riF pruning {d} | grep -F CVPR",
+    ),
+    (
+        "quantization --year 2020..2022",
+        "filter",
+        ["quantization", "--year", "2020..2022"],
+        "grep -riF quantization {d} | grep -E '202[0-2]'",
+    ),
+    (
+        "distillation --has-code",
+        "filter",
+        ["distillation", "--has-code"],
+        "grep -riF distillation {d} | grep -iE 'github|code'",
+    ),
+    (
+        "sparse training --venue ICLR --year 2021",
+        "filter",
+        ["sparse training", "--venue", "ICLR", "--year", "2021"],
+        "grep -riF 'sparse training' {d} | grep -F ICLR | grep -F 2021",
+    ),
     ("quantizaton (typo)", "typo", ["quantizaton"], "grep -riF quantizaton {d}"),
-    ("knowlege distilation (typo)", "typo", ["knowlege distilation"], "grep -riF 'knowlege distilation' {d}"),
+    (
+        "knowlege distilation (typo)",
+        "typo",
+        ["knowlege distilation"],
+        "grep -riF 'knowlege distilation' {d}",
+    ),
     ("量化 (Chinese)", "chinese", ["量化"], "grep -rF 量化 {d}"),
-    ("剪枝 边缘设备 (Chinese)", "chinese", ["剪枝 边缘设备"], "grep -rF 剪枝 {d} | grep -F 边缘设备"),
+    (
+        "剪枝 边缘设备 (Chinese)",
+        "chinese",
+        ["剪枝 边缘设备"],
+        "grep -rF 剪枝 {d} | grep -F 边缘设备",
+    ),
 ]
 TYPICAL = "knowledge distillation"  # the "typical query" of the targets table
 
@@ -80,11 +150,18 @@ def paperdb_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "paperdb"]
 
 
-def run(cmd: list[str] | str, *, shell: bool = False, stdout: Any = subprocess.DEVNULL) -> dict[str, Any]:
+def run(
+    cmd: list[str] | str, *, shell: bool = False, stdout: Any = subprocess.DEVNULL
+) -> dict[str, Any]:
     """Run one whole process; wall time, exit code and peak RSS (MiB) of that process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, shell=shell, stdout=stdout, stderr=subprocess.PIPE,
-                            executable="/bin/bash" if shell else None)
+    proc = subprocess.Popen(
+        cmd,
+        shell=shell,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        executable="/bin/bash" if shell else None,
+    )
     deadline = start + TIMEOUT
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -102,8 +179,13 @@ def run(cmd: list[str] | str, *, shell: bool = False, stdout: Any = subprocess.D
         proc.stderr.close()
     # grep exits 1 for "no match": that is an answer, not an error.
     ok = proc.returncode == 0 or (shell and proc.returncode == 1)
-    return {"ok": ok, "wall": wall, "rss": usage.ru_maxrss / 1024, "code": proc.returncode,
-            "error": None if ok else err.strip().splitlines()[-1:] }
+    return {
+        "ok": ok,
+        "wall": wall,
+        "rss": usage.ru_maxrss / 1024,
+        "code": proc.returncode,
+        "error": None if ok else err.strip().splitlines()[-1:],
+    }
 
 
 def timed(cmd: list[str] | str, repeat: int, **kw: Any) -> dict[str, Any]:
@@ -113,13 +195,17 @@ def timed(cmd: list[str] | str, repeat: int, **kw: Any) -> dict[str, Any]:
         bad = next(r for r in results if not r["ok"])
         return {"ok": False, "median": None, "rss": None, "error": bad.get("error")}
     walls = [r["wall"] for r in results]
-    return {"ok": True, "median": statistics.median(walls), "min": min(walls),
-            "rss": max(r["rss"] for r in results)}
+    return {
+        "ok": True,
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "rss": max(r["rss"] for r in results),
+    }
 
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    k = max(0, min(len(values) - 1, int(round(q * (len(values) - 1)))))
+    k = max(0, min(len(values) - 1, round(q * (len(values) - 1))))
     return values[k]
 
 
@@ -162,9 +248,13 @@ def in_process_search(db_path: Path, reps: int) -> dict[str, Any]:
         except Exception as exc:  # a query the engine refuses: report, go on
             per_query[label] = {"error": f"{type(exc).__name__}: {exc}"}
             continue
-        per_query[label] = {"kind": kind, "hits": len(result.rows),
-                            "p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95),
-                            "corrections": result.corrections}
+        per_query[label] = {
+            "kind": kind,
+            "hits": len(result.rows),
+            "p50_ms": pct(samples, 0.5),
+            "p95_ms": pct(samples, 0.95),
+            "corrections": result.corrections,
+        }
         by_kind["typo" if kind == "typo" else "typical"].extend(samples)
         by_kind["all"].extend(samples)
     db.close()
@@ -209,9 +299,14 @@ def pair_counts(db_path: Path, truth: dict[tuple[str, int], tuple[int, str]]) ->
         if kind in corpus.NEAR_KINDS and key in paper_of:
             total[kind] += 1
             found[kind] += int(paper_of[key] == first.get(work))
-    return {"predicted": pairs(by_paper), "true": pairs(by_work), "tp": pairs(by_both),
-            "papers": len(by_paper), "works": len(by_work),
-            "recall_by_kind": {k: round(found[k] / total[k], 3) for k in sorted(total)}}
+    return {
+        "predicted": pairs(by_paper),
+        "true": pairs(by_work),
+        "tp": pairs(by_both),
+        "papers": len(by_paper),
+        "works": len(by_work),
+        "recall_by_kind": {k: round(found[k] / total[k], 3) for k in sorted(total)},
+    }
 
 
 def bench_size(size: int, out: Path, reps: int) -> dict[str, Any]:
@@ -238,8 +333,9 @@ def bench_size(size: int, out: Path, reps: int) -> dict[str, Any]:
         say(f"import failed: {r.get('error')}")
         return res
     res["import_eps"] = size / r["wall"]
-    res["db_bytes"] = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal")
-                          if Path(f"{db}{s}").exists())
+    res["db_bytes"] = sum(
+        Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
+    )
     res["help"] = timed([*paperdb_cmd(), "--help"], reps)
 
     say("search (whole process)")
@@ -258,7 +354,8 @@ def bench_size(size: int, out: Path, reps: int) -> dict[str, Any]:
     res["stats_venue"] = timed([*pdb, "stats", "--by", "venue"], reps)
     res["show"] = timed([*pdb, "show", str(max(1, res["corpus"]["works"] // 2))], reps)
     res["grep_count_year"] = timed(
-        f"grep -rhoE '(19|20)[0-9]{{2}}' {cdir} | sort | uniq -c", reps, shell=True)
+        f"grep -rhoE '(19|20)[0-9]{{2}}' {cdir} | sort | uniq -c", reps, shell=True
+    )
 
     say("export")
     for fmt in ("json", "markdown"):
@@ -278,8 +375,9 @@ def bench_size(size: int, out: Path, reps: int) -> dict[str, Any]:
     new_pred = after["predicted"] - before["predicted"]
     new_tp = after["tp"] - before["tp"]
     res["dedupe_precision"] = new_tp / new_pred if new_pred else None
-    res["dedupe_recall"] = (new_tp / (after["true"] - before["tp"])
-                            if after["true"] > before["tp"] else None)
+    res["dedupe_recall"] = (
+        new_tp / (after["true"] - before["tp"]) if after["true"] > before["tp"] else None
+    )
     res["end_precision"] = after["tp"] / after["predicted"] if after["predicted"] else None
     res["end_recall"] = after["tp"] / after["true"] if after["true"] else None
 
@@ -323,7 +421,9 @@ def fmt(v: Any, digits: int = 3) -> str:
     if isinstance(v, float):
         if abs(v) >= 1000:
             return f"{v:,.0f}"
-        return f"{v:.{digits}g}" if abs(v) < 1 else f"{v:.{digits}g}" if abs(v) < 100 else f"{v:.0f}"
+        return (
+            f"{v:.{digits}g}" if abs(v) < 1 else f"{v:.{digits}g}" if abs(v) < 100 else f"{v:.0f}"
+        )
     return str(v)
 
 
@@ -349,17 +449,44 @@ def report(results: list[dict[str, Any]]) -> str:
     row("database size, MiB", [(r.get("db_bytes") or 0) / 2**20 or None for r in results])
     row("corpus size, MiB", [r["corpus_bytes"] / 2**20 for r in results])
     row("`paperdb --help`, s", [h["help_s"] for h in heads], "<= 0.2")
-    row(f"`paperdb search \"{TYPICAL}\"`, s", [h["search_process_s"] for h in heads], "<= 0.25 / 0.35")
-    row(f"`grep -ri \"{TYPICAL}\"`, s",
-        [get(r, "search_process", TYPICAL, "grep", "median") for r in results])
-    row("search process, median of 20 queries, s",
-        [_median([get(q, "paperdb", "median") for q in r.get("search_process", {}).values()]) for r in results])
-    row("grep, median of the same 20 questions, s",
-        [_median([get(q, "grep", "median") for q in r.get("search_process", {}).values()]) for r in results])
-    row("ratio paperdb/grep, median of 20", [_median([q.get("ratio") for q in r.get("search_process", {}).values()]) for r in results])
-    row("search in-process p50, ms (typical)", [get(r, "search_inprocess", "summary", "typical", "p50_ms") for r in results])
-    row("search in-process p95, ms (typical)", [h["search_p95_typical_ms"] for h in heads], "<= 5 / 80")
-    row("search in-process p50, ms (typo)", [get(r, "search_inprocess", "summary", "typo", "p50_ms") for r in results])
+    row(
+        f'`paperdb search "{TYPICAL}"`, s', [h["search_process_s"] for h in heads], "<= 0.25 / 0.35"
+    )
+    row(
+        f'`grep -ri "{TYPICAL}"`, s',
+        [get(r, "search_process", TYPICAL, "grep", "median") for r in results],
+    )
+    row(
+        "search process, median of 20 queries, s",
+        [
+            _median([get(q, "paperdb", "median") for q in r.get("search_process", {}).values()])
+            for r in results
+        ],
+    )
+    row(
+        "grep, median of the same 20 questions, s",
+        [
+            _median([get(q, "grep", "median") for q in r.get("search_process", {}).values()])
+            for r in results
+        ],
+    )
+    row(
+        "ratio paperdb/grep, median of 20",
+        [_median([q.get("ratio") for q in r.get("search_process", {}).values()]) for r in results],
+    )
+    row(
+        "search in-process p50, ms (typical)",
+        [get(r, "search_inprocess", "summary", "typical", "p50_ms") for r in results],
+    )
+    row(
+        "search in-process p95, ms (typical)",
+        [h["search_p95_typical_ms"] for h in heads],
+        "<= 5 / 80",
+    )
+    row(
+        "search in-process p50, ms (typo)",
+        [get(r, "search_inprocess", "summary", "typo", "p50_ms") for r in results],
+    )
     row("search in-process p95, ms (typo)", [h["search_p95_typo_ms"] for h in heads], "<= 20 / 150")
     row("`filter --venue CVPR --year 2020..2022`, s", [get(r, "filter", "median") for r in results])
     row("`stats --by year`, s", [h["stats_year_s"] for h in heads], "<= 0.3 / 1.5")
@@ -367,15 +494,24 @@ def report(results: list[dict[str, Any]]) -> str:
     row("`stats --by venue`, s", [get(r, "stats_venue", "median") for r in results])
     row("`show ID`, s", [get(r, "show", "median") for r in results])
     row("`export --format json` (all), s", [_ok_wall(r.get("export_json")) for r in results])
-    row("`export --format markdown` (all), s", [_ok_wall(r.get("export_markdown")) for r in results])
+    row(
+        "`export --format markdown` (all), s", [_ok_wall(r.get("export_markdown")) for r in results]
+    )
     row("`dedupe` (propose), s", [h["dedupe_s"] for h in heads], "<= 1 / 120")
     row("`dedupe --apply`, s", [_ok_wall(r.get("dedupe_apply")) for r in results])
     row("dedupe precision (pairs it added)", [r.get("dedupe_precision") for r in results])
     row("dedupe recall (true pairs import left)", [r.get("dedupe_recall") for r in results])
-    row("end-to-end pair precision / recall",
-        [f"{fmt(r.get('end_precision'))} / {fmt(r.get('end_recall'))}" for r in results])
-    row("recall: glued nickname / typo",
-        [" / ".join(fmt(get(r, "pairs_dedupe", "recall_by_kind", k)) for k in ("glued", "typo")) for r in results])
+    row(
+        "end-to-end pair precision / recall",
+        [f"{fmt(r.get('end_precision'))} / {fmt(r.get('end_recall'))}" for r in results],
+    )
+    row(
+        "recall: glued nickname / typo",
+        [
+            " / ".join(fmt(get(r, "pairs_dedupe", "recall_by_kind", k)) for k in ("glued", "typo"))
+            for r in results
+        ],
+    )
     row("peak RSS any command, MiB", [h["peak_rss_mib"] for h in heads], "<= 200 / 1024")
     return "\n".join(lines)
 
@@ -400,10 +536,16 @@ def machine() -> dict[str, Any]:
         pass
     import sqlite3
 
-    return {"cpu": cpu, "nproc": os.cpu_count(), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
-            "mem_total": _meminfo(), "load_avg": os.getloadavg(),
-            "when": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    return {
+        "cpu": cpu,
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "mem_total": _meminfo(),
+        "load_avg": os.getloadavg(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
 
 
 def _meminfo() -> str:
@@ -432,13 +574,25 @@ def main(argv: list[str] | None = None) -> int:
     info["load_avg_end"] = os.getloadavg()
     table = report(results)
     print(table)
-    print(f"\nmachine: {info['cpu']}, {info['nproc']} cores, Python {info['python']}, "
-          f"SQLite {info['sqlite']}; load average at start {info['load_avg'][0]:.2f}; "
-          f"bench wall {info['bench_wall_s']:.0f} s")
+    print(
+        f"\nmachine: {info['cpu']}, {info['nproc']} cores, Python {info['python']}, "
+        f"SQLite {info['sqlite']}; load average at start {info['load_avg'][0]:.2f}; "
+        f"bench wall {info['bench_wall_s']:.0f} s"
+    )
     out_json = args.json or args.out / f"bench-{'-'.join(map(str, sizes))}.json"
-    out_json.write_text(json.dumps({"machine": info, "results": results,
-                                    "headline": {r["size"]: headline(r) for r in results},
-                                    "table": table}, indent=2, default=str) + "\n")
+    out_json.write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "results": results,
+                "headline": {r["size"]: headline(r) for r in results},
+                "table": table,
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
     print(f"json: {out_json}")
     return 0
 

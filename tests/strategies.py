@@ -21,17 +21,53 @@ settings.load_profile("default")
 # CJK, right-to-left text and marks, emoji with joiners, NUL and other controls, every
 # newline flavour, markdown punctuation, Arabic-Indic digits that `\d` would match.
 SPECIAL = [
-    "量化", "剪枝", "蒸馏", "論文", "مرحبا", "\u202e", "\u200f", "😀", "👩‍🔬", "\x00", "\x1b[31m",
-    "\x07", "\r\n", "\r", "\n", "\u2028", "\t", "|", "[", "]", "(", ")", "*", "_", "`", "#",
-    "-", "1.", ">", "<div>", "</div>", "\\", "$", "【", "】", "٢٠١٩", "２０１９", "\ufeff",
-    "https://arxiv.org/abs/1803.03635", "2019-ICLRo-", "**[BNN]**", ", NeurIPS 2020",
+    "量化",
+    "剪枝",
+    "蒸馏",
+    "論文",
+    "مرحبا",
+    "\u202e",
+    "\u200f",
+    "😀",
+    "👩‍🔬",
+    "\x00",
+    "\x1b[31m",
+    "\x07",
+    "\r\n",
+    "\r",
+    "\n",
+    "\u2028",
+    "\t",
+    "|",
+    "[",
+    "]",
+    "(",
+    ")",
+    "*",
+    "_",
+    "`",
+    "#",
+    "-",
+    "1.",
+    ">",
+    "<div>",
+    "</div>",
+    "\\",
+    "$",
+    "【",
+    "】",
+    "٢٠١٩",
+    "２０１９",
+    "\ufeff",
+    "https://arxiv.org/abs/1803.03635",
+    "2019-ICLRo-",
+    "**[BNN]**",
+    ", NeurIPS 2020",
 ]
 
 any_text = st.one_of(
     st.text(),
-    st.lists(st.one_of(st.sampled_from(SPECIAL), st.text(max_size=8)), max_size=40).map(
-        "".join
-    ),
+    st.lists(st.one_of(st.sampled_from(SPECIAL), st.text(max_size=8)), max_size=40).map("".join),
 )
 """Arbitrary text, biased toward characters that matter to markdown and to regexes."""
 
@@ -46,10 +82,24 @@ _INLINE = st.one_of(
 )
 item_text = st.tuples(
     st.sampled_from(list("AbZq量حé")), st.lists(_INLINE, max_size=12).map("".join)
-).map(lambda parts: (parts[0] + parts[1]).replace("\r", " ").replace("\n", " ")
-      .replace("\u2028", " ").replace("\u2029", " ").replace("\x0b", " ")
-      .replace("\x0c", " ").replace("\x1c", " ").replace("\x1d", " ")
-      .replace("\x1e", " ").replace("\x85", " "))
+).map(
+    lambda parts: (
+        (parts[0] + parts[1])
+        .replace("\r", " ")
+        .replace("\n", " ")
+        .replace("\u2028", " ")
+        .replace("\u2029", " ")
+        .replace("\x0b", " ")
+        .replace("\x0c", " ")
+        .replace("\x1c", " ")
+        .replace("\x1d", " ")
+        .replace("\x1e", " ")
+        .replace("\x85", " ")
+    )
+)
 
-huge_line = st.builds(lambda ch, n: ch * n, st.sampled_from(["a", "[", "(", "|", "*", "量"]),
-                      st.integers(1_000, 300_000))
+huge_line = st.builds(
+    lambda ch, n: ch * n,
+    st.sampled_from(["a", "[", "(", "|", "*", "量"]),
+    st.integers(1_000, 300_000),
+)

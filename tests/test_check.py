@@ -51,7 +51,9 @@ def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
     (tmp_path / "a.md").write_text(LIST, encoding="utf-8")
     (tmp_path / "b.md").write_text(OTHER, encoding="utf-8")
     import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
-    db.conn.execute("UPDATE entries SET broken_link = 1 WHERE line = 2 AND title = 'Deep Compression'")
+    db.conn.execute(
+        "UPDATE entries SET broken_link = 1 WHERE line = 2 AND title = 'Deep Compression'"
+    )
     db.conn.commit()
     return db
 
@@ -82,7 +84,8 @@ def test_kinds_filter_and_unknown_kind(small: Database) -> None:
 
 
 def test_empty_link_is_reported(db: Database, tmp_path: Path, fake_parser: None) -> None:
-    (tmp_path / "a.md").write_text("- [A Paper About Things]() | year=2020 | venue=ICLR\n",
-                                   encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "- [A Paper About Things]() | year=2020 | venue=ICLR\n", encoding="utf-8"
+    )
     import_paths(db, [tmp_path / "a.md"])
     assert [(f["kind"], f["message"]) for f in check(db)] == [("broken-link", "empty link")]

@@ -25,10 +25,34 @@ LIST = """\
 """
 OTHER = "- the lottery ticket hypothesis | year=2019 | venue=ICLR | topic=pruning\n"
 
-PAPER_KEYS = ["id", "title", "year", "venue", "venue_kind", "presentation", "topics", "authors",
-              "nickname", "arxiv_id", "paper_url", "code", "tags", "mentions"]
-MENTION_KEYS = ["source", "line", "raw", "title", "venue", "year", "presentation", "topic",
-                "paper_url", "broken_link"]
+PAPER_KEYS = [
+    "id",
+    "title",
+    "year",
+    "venue",
+    "venue_kind",
+    "presentation",
+    "topics",
+    "authors",
+    "nickname",
+    "arxiv_id",
+    "paper_url",
+    "code",
+    "tags",
+    "mentions",
+]
+MENTION_KEYS = [
+    "source",
+    "line",
+    "raw",
+    "title",
+    "venue",
+    "year",
+    "presentation",
+    "topic",
+    "paper_url",
+    "broken_link",
+]
 
 
 @pytest.fixture
@@ -149,8 +173,9 @@ def test_export_json_contract(runner: CliRunner, lists: list[Path]) -> None:
 
 
 def test_export_empty_database(runner: CliRunner, db_path: Path) -> None:
-    result = runner.invoke(app, ["--db", str(db_path), "export", "-f", "json"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app, ["--db", str(db_path), "export", "-f", "json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == []
 
@@ -194,8 +219,13 @@ def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
     seeds = sorted(seed_dir().glob("*.txt"))[:3]
     db_file = tmp_path / "kill.db"
     env = {**os.environ, "PAPERDB_DB": str(db_file)}
-    first = subprocess.run([sys.executable, "-m", "paperdb", "import", str(seeds[0])],
-                           env=env, capture_output=True, text=True, timeout=60)
+    first = subprocess.run(
+        [sys.executable, "-m", "paperdb", "import", str(seeds[0])],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert first.returncode == 0, first.stderr
     db = open_db(db_file)
     before = counts(db)

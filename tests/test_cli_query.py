@@ -30,8 +30,11 @@ def run(runner: CliRunner, db: Path, *args: str) -> object:
 
 
 def test_search_json_and_corrections(runner: CliRunner, seed_db: Path) -> None:
-    result = runner.invoke(app, ["--db", str(seed_db), "search", "lotery tiket hypothesis",
-                                 "-f", "json"], catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        ["--db", str(seed_db), "search", "lotery tiket hypothesis", "-f", "json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows[0]["title"].startswith("The Lottery Ticket Hypothesis")
@@ -39,27 +42,49 @@ def test_search_json_and_corrections(runner: CliRunner, seed_db: Path) -> None:
 
 
 def test_search_pipe_is_tsv_with_ids(runner: CliRunner, seed_db: Path) -> None:
-    result = runner.invoke(app, ["--db", str(seed_db), "search", "lottery", "--venue", "iclr",
-                                 "-n", "2"], catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        ["--db", str(seed_db), "search", "lottery", "--venue", "iclr", "-n", "2"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split("\t")[:2] == ["id", "title"] and len(lines) == 3
 
 
 def test_filter_csv(runner: CliRunner, seed_db: Path) -> None:
-    result = runner.invoke(app, ["--db", str(seed_db), "filter", "--venue", "NeurIPS", "--year",
-                                 "2022", "--topic", "pruning", "-f", "csv"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            str(seed_db),
+            "filter",
+            "--venue",
+            "NeurIPS",
+            "--year",
+            "2022",
+            "--topic",
+            "pruning",
+            "-f",
+            "csv",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stderr
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 14
 
 
 @pytest.mark.parametrize(
     ("args", "option"),
-    [(["filter", "--year", "20x"], "--year"), (["filter", "--presentation", "talk"],
-     "--presentation"), (["stats", "--by", "colour"], "--by"), (["filter", "--limit", "0"],
-     "--limit"), (["export", "-f", "pdf"], "--format"), (["export", "-f", "markdown",
-     "--group-by", "colour"], "--group-by"), (["search", "x", "--sort", "date"], "--sort")],
+    [
+        (["filter", "--year", "20x"], "--year"),
+        (["filter", "--presentation", "talk"], "--presentation"),
+        (["stats", "--by", "colour"], "--by"),
+        (["filter", "--limit", "0"], "--limit"),
+        (["export", "-f", "pdf"], "--format"),
+        (["export", "-f", "markdown", "--group-by", "colour"], "--group-by"),
+        (["search", "x", "--sort", "date"], "--sort"),
+    ],
 )
 def test_bad_values_exit_2_naming_the_option(
     runner: CliRunner, seed_db: Path, args: list[str], option: str
@@ -82,26 +107,31 @@ def test_no_match_and_user_errors(runner: CliRunner, seed_db: Path) -> None:
 
 
 def test_show_mentions_and_disagreements(runner: CliRunner, seed_db: Path) -> None:
-    found = runner.invoke(app, ["--db", str(seed_db), "search", "lottery ticket hypothesis",
-                                "-f", "json", "-n", "1"])
+    found = runner.invoke(
+        app, ["--db", str(seed_db), "search", "lottery ticket hypothesis", "-f", "json", "-n", "1"]
+    )
     paper_id = json.loads(found.stdout)[0]["id"]
-    result = runner.invoke(app, ["--db", str(seed_db), "show", str(paper_id)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app, ["--db", str(seed_db), "show", str(paper_id)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     assert "001_0e89bc637d566673.txt:138" in result.stdout
     assert "001_0e89bc637d566673.txt:241" in result.stdout
-    shown = json.loads(runner.invoke(app, ["--db", str(seed_db), "show", str(paper_id), "-f",
-                                           "json"]).stdout)[0]
+    shown = json.loads(
+        runner.invoke(app, ["--db", str(seed_db), "show", str(paper_id), "-f", "json"]).stdout
+    )[0]
     assert {"mentions", "conflicts", "code", "tags"} <= set(shown)
 
 
 def test_stats_json_sums_to_papers(runner: CliRunner, seed_db: Path) -> None:
-    result = runner.invoke(app, ["--db", str(seed_db), "stats", "--by", "year", "-f", "json"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app, ["--db", str(seed_db), "stats", "--by", "year", "-f", "json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     assert sum(r["count"] for r in json.loads(result.stdout)) == 641
-    cross = runner.invoke(app, ["--db", str(seed_db), "stats", "--by", "venue", "--by", "year",
-                                "-f", "csv"])
+    cross = runner.invoke(
+        app, ["--db", str(seed_db), "stats", "--by", "venue", "--by", "year", "-f", "csv"]
+    )
     assert cross.exit_code == 0 and cross.stdout.startswith("venue,")
 
 
@@ -113,8 +143,22 @@ def test_export_refuses_overwrite_then_forces(
     result = runner.invoke(app, ["--db", str(seed_db), "export", "-f", "bibtex", "-o", str(out)])
     assert result.exit_code == 1 and "--force" in result.stderr
     assert out.read_text(encoding="utf-8") == "keep"
-    result = runner.invoke(app, ["--db", str(seed_db), "export", "-f", "bibtex", "-o", str(out),
-                                 "--force", "--venue", "ICLR"], catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            str(seed_db),
+            "export",
+            "-f",
+            "bibtex",
+            "-o",
+            str(out),
+            "--force",
+            "--venue",
+            "ICLR",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and out.read_text(encoding="utf-8").startswith("@")
     assert [p.name for p in tmp_path.iterdir()] == ["papers.bib"]  # no temporary left
@@ -122,9 +166,17 @@ def test_export_refuses_overwrite_then_forces(
 
 @pytest.mark.parametrize(
     "args",
-    [["search", "lottery"], ["filter"], ["stats", "--by", "venue", "--by", "year"],
-     ["stats", "--by", "author"], ["export", "-f", "markdown"], ["export", "-f", "bibtex"],
-     ["export", "-f", "csv"], ["export", "-f", "jsonl"], ["export", "-f", "json"]],
+    [
+        ["search", "lottery"],
+        ["filter"],
+        ["stats", "--by", "venue", "--by", "year"],
+        ["stats", "--by", "author"],
+        ["export", "-f", "markdown"],
+        ["export", "-f", "bibtex"],
+        ["export", "-f", "csv"],
+        ["export", "-f", "jsonl"],
+        ["export", "-f", "json"],
+    ],
 )
 def test_every_command_on_an_empty_database(
     runner: CliRunner, db_path: Path, args: list[str]

@@ -25,8 +25,18 @@ GOLD = Path(__file__).parent / "gold" / "duplicates.json"
 
 def test_find_pairs_works_on_plain_tuples() -> None:
     items = [
-        (1, "Additive Powers-of-Two Quantization: An Efficient Non-uniform Discretization", 2020, None),
-        (2, "APoT-addive powers-of-two quantization an efficient non-uniform discretization", 2020, None),
+        (
+            1,
+            "Additive Powers-of-Two Quantization: An Efficient Non-uniform Discretization",
+            2020,
+            None,
+        ),
+        (
+            2,
+            "APoT-addive powers-of-two quantization an efficient non-uniform discretization",
+            2020,
+            None,
+        ),
         (3, "Learning both Weights and Connections for Efficient Neural Networks", 2015, None),
         (4, "Learning both Weights and Conections for Efficient Neural Network", 2015, None),
         (5, "Something Entirely Different About Graph Transformers", 2021, None),
@@ -37,10 +47,12 @@ def test_find_pairs_works_on_plain_tuples() -> None:
 
 def test_token_set_subset_is_not_a_duplicate() -> None:
     # token_set_ratio would score these ~100; they are different papers.
-    items = [(1, "Model compression", 2006, None),
-             (2, "Model compression via distillation and quantization", 2018, None),
-             (3, "Proving the Lottery Ticket Hypothesis for Convolutional Neural Networks", 2022, None),
-             (4, "Proving the Lottery Ticket Hypothesis: Pruning is All You Need", 2020, None)]
+    items = [
+        (1, "Model compression", 2006, None),
+        (2, "Model compression via distillation and quantization", 2018, None),
+        (3, "Proving the Lottery Ticket Hypothesis for Convolutional Neural Networks", 2022, None),
+        (4, "Proving the Lottery Ticket Hypothesis: Pruning is All You Need", 2020, None),
+    ]
     assert [p for p in dedupe.find_pairs(items) if p.score >= dedupe.DEFAULT_THRESHOLD] == []
 
 
@@ -48,14 +60,21 @@ def test_different_arxiv_ids_never_merge() -> None:
     title = "A Long Enough Title About Structured Pruning of Transformers"
     items = [(1, title, 2020, "2001.00001"), (2, title + "!", 2020, "2001.00002")]
     assert dedupe.find_pairs(items, min_score=0) == []
-    assert dedupe.find_pairs([(1, title, 2020, "2001.00001"), (2, title, 2020, None)])[0].score == 100
+    assert (
+        dedupe.find_pairs([(1, title, 2020, "2001.00001"), (2, title, 2020, None)])[0].score == 100
+    )
 
 
 def test_short_titles_need_an_exact_match() -> None:
-    assert dedupe.find_pairs([(1, "Born again trees", 1997, None),
-                              (2, "Born-again tree", 1997, None)], min_score=0) == []
-    exact = dedupe.find_pairs([(1, "Born again trees", 1997, None),
-                               (2, "Born-Again Trees.", 1997, None)])
+    assert (
+        dedupe.find_pairs(
+            [(1, "Born again trees", 1997, None), (2, "Born-again tree", 1997, None)], min_score=0
+        )
+        == []
+    )
+    exact = dedupe.find_pairs(
+        [(1, "Born again trees", 1997, None), (2, "Born-Again Trees.", 1997, None)]
+    )
     assert [(p.a, p.b, p.score) for p in exact] == [(1, 2, 100.0)]
 
 
@@ -70,21 +89,41 @@ def test_year_gap_is_a_signal_not_a_veto() -> None:
 
 
 def test_extra_content_word_blocks_a_merge() -> None:
-    pairs = dedupe.find_pairs([
-        (1, "Systematic Weight Pruning of DNNs using Alternating Direction Method of Multipliers", 2018, None),
-        (2, "A Systematic DNN Weight Pruning Framework using Alternating Direction Method of Multipliers", 2018, None),
-        (3, "Discrimination-aware Network Pruning for Deep Model Compression", 2020, None),
-        (4, "Discrimination-aware Channel Pruning for Deep Neural Networks", 2018, None),
-    ], min_score=0)
+    pairs = dedupe.find_pairs(
+        [
+            (
+                1,
+                "Systematic Weight Pruning of DNNs using Alternating Direction Method of Multipliers",
+                2018,
+                None,
+            ),
+            (
+                2,
+                "A Systematic DNN Weight Pruning Framework using Alternating Direction Method of Multipliers",
+                2018,
+                None,
+            ),
+            (3, "Discrimination-aware Network Pruning for Deep Model Compression", 2020, None),
+            (4, "Discrimination-aware Channel Pruning for Deep Neural Networks", 2018, None),
+        ],
+        min_score=0,
+    )
     assert all(p.score < dedupe.DEFAULT_THRESHOLD for p in pairs)
     assert any("framework" in e for p in pairs for e in p.evidence)
 
 
 def test_dropped_subtitle_same_year() -> None:
-    items = [(1, "Deep Compression: Compressing Deep Neural Networks with Pruning", 2016, None),
-             (2, "Deep compression", 2016, None),  # main title too short: not proposed
-             (3, "Trained Quantization and Huffman Coding for Efficient Inference: a subtitle", 2016, None),
-             (4, "Trained quantization and Huffman coding for efficient inference", 2016, None)]
+    items = [
+        (1, "Deep Compression: Compressing Deep Neural Networks with Pruning", 2016, None),
+        (2, "Deep compression", 2016, None),  # main title too short: not proposed
+        (
+            3,
+            "Trained Quantization and Huffman Coding for Efficient Inference: a subtitle",
+            2016,
+            None,
+        ),
+        (4, "Trained quantization and Huffman coding for efficient inference", 2016, None),
+    ]
     pairs = dedupe.find_pairs(items)
     assert [(p.a, p.b) for p in pairs] == [(3, 4)]
     assert "subtitle dropped" in pairs[0].evidence[-1]
@@ -233,8 +272,9 @@ def test_undo_survives_reimport_of_unchanged_mentions(small: tuple[Database, Pat
     before = snapshot(db)
     result = dedupe.merge(db, [1, 3])
     # Change another line of b.md: its entries are re-created with new ids.
-    (folder / "b.md").write_text(OTHER.replace("topic=pruning", "topic=quantization"),
-                                 encoding="utf-8")
+    (folder / "b.md").write_text(
+        OTHER.replace("topic=pruning", "topic=quantization"), encoding="utf-8"
+    )
     import_paths(db, [folder / "b.md"])
     dedupe.undo(db, result.id)
     (folder / "b.md").write_text(OTHER, encoding="utf-8")
@@ -253,7 +293,9 @@ def test_undo_order_is_enforced(small: tuple[Database, Path]) -> None:
     assert db["papers"].count == 4
 
 
-def test_merge_is_one_transaction(small: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_merge_is_one_transaction(
+    small: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db, _ = small
     before = snapshot(db), counts(db)
 
@@ -290,4 +332,3 @@ def test_merge_errors(small: tuple[Database, Path]) -> None:
 
 def test_fake_parse_is_the_grammar_used_here() -> None:
     assert fake_parse(LIST, file="a.md").records[0].year == 2020
-

@@ -123,7 +123,8 @@ def test_csv_and_jsonl(seed_conn: sqlite3.Connection) -> None:
     lines = export(seed_conn, "jsonl", limit=3).splitlines()
     assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]
     assert (
-        export(seed_conn, "json") == json.dumps(paper_rows(seed_conn), indent=2, ensure_ascii=False) + "\n"
+        export(seed_conn, "json")
+        == json.dumps(paper_rows(seed_conn), indent=2, ensure_ascii=False) + "\n"
     )
 
 

@@ -125,19 +125,17 @@ def test_changed_file_replaces_its_entries(db: Database, tmp_path: Path) -> None
     assert (file.status, file.entries, file.linked, file.new_papers) == ("updated", 1, 1, 0)
     after = papers(db)
     assert set(after) == {"thelotterytickethypothesis", "deepcompression"}  # "Only In B" is gone
-    assert {key: row["id"] for key, row in after.items()} == {
-        key: ids[key] for key in after
-    }
+    assert {key: row["id"] for key, row in after.items()} == {key: ids[key] for key in after}
     assert after["thelotterytickethypothesis"]["n_mentions"] == 1
     source_b = next(db.query("SELECT * FROM sources WHERE name = 'b.md'"))
     assert source_b["n_entries"] == 1
-    lines = db.execute(
-        "SELECT line FROM entries WHERE source_id = ?", [source_b["id"]]
-    ).fetchall()
+    lines = db.execute("SELECT line FROM entries WHERE source_id = ?", [source_b["id"]]).fetchall()
     assert lines == [(1,)]
     names = {row["name"] for row in db.query("SELECT name FROM authors")}
     assert "Someone Else" not in names and "New Person" in names
-    assert db.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'only'").fetchone() == (0,)
+    assert db.execute(
+        "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'only'"
+    ).fetchone() == (0,)
 
 
 def test_changed_sole_source_keeps_paper_ids(db: Database, tmp_path: Path) -> None:

@@ -18,8 +18,16 @@ from paperdb.db import (
 from paperdb.errors import DatabaseError
 
 EXPECTED_COLUMNS = {
-    "sources": ["id", "path", "name", "format", "content_hash", "n_entries", "n_warnings",
-                "imported_at"],
+    "sources": [
+        "id",
+        "path",
+        "name",
+        "format",
+        "content_hash",
+        "n_entries",
+        "n_warnings",
+        "imported_at",
+    ],
     "venues": ["name", "kind"],
     "venue_aliases": ["alias", "venue"],
     "topics": ["slug", "name"],
@@ -27,11 +35,41 @@ EXPECTED_COLUMNS = {
     "authors": ["id", "name"],
     "code_repos": ["id", "url", "host", "framework", "official"],
     "tags": ["id", "name"],
-    "papers": ["id", "title", "title_key", "year", "venue", "presentation", "arxiv_id",
-               "paper_url", "nickname", "authors", "n_mentions", "has_code", "created_at"],
-    "entries": ["id", "source_id", "line", "raw", "section", "fmt", "title", "title_key",
-                "year", "venue", "venue_raw", "presentation", "topic", "paper_url",
-                "broken_link", "arxiv_id", "nickname", "paper_id"],
+    "papers": [
+        "id",
+        "title",
+        "title_key",
+        "year",
+        "venue",
+        "presentation",
+        "arxiv_id",
+        "paper_url",
+        "nickname",
+        "authors",
+        "n_mentions",
+        "has_code",
+        "created_at",
+    ],
+    "entries": [
+        "id",
+        "source_id",
+        "line",
+        "raw",
+        "section",
+        "fmt",
+        "title",
+        "title_key",
+        "year",
+        "venue",
+        "venue_raw",
+        "presentation",
+        "topic",
+        "paper_url",
+        "broken_link",
+        "arxiv_id",
+        "nickname",
+        "paper_id",
+    ],
     "entry_authors": ["entry_id", "author_id", "position"],
     "entry_code": ["entry_id", "repo_id"],
     "entry_tags": ["entry_id", "tag_id"],
@@ -56,11 +94,11 @@ def schema(db: Database) -> list[tuple[str, str, str]]:
 
 
 def test_exact_tables_and_columns(db: Database) -> None:
-    fts_shadow = {f"papers_{t}_{s}" for t in ("fts", "trigram")
-                  for s in ("data", "idx", "docsize", "config")}
+    fts_shadow = {
+        f"papers_{t}_{s}" for t in ("fts", "trigram") for s in ("data", "idx", "docsize", "config")
+    }
     search = {"papers_trigram", "papers_vocab"}  # 0003_search_index
-    assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow,
-                                     *search}
+    assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow, *search}
     for table, columns in EXPECTED_COLUMNS.items():
         assert list(db[table].columns_dict) == columns, table
     assert set(db.view_names()) == set(EXPECTED_VIEWS)
@@ -82,9 +120,14 @@ def test_filter_columns_are_indexed(db: Database) -> None:
 def test_fts_index_and_triggers(db: Database) -> None:
     assert db["papers"].detect_fts() == "papers_fts"
     triggers = {t.name: t.table for t in db.triggers}
-    assert triggers == {"papers_ai": "papers", "papers_ad": "papers", "papers_au": "papers",
-                        "papers_trigram_ai": "papers", "papers_trigram_ad": "papers",
-                        "papers_trigram_au": "papers"}
+    assert triggers == {
+        "papers_ai": "papers",
+        "papers_ad": "papers",
+        "papers_au": "papers",
+        "papers_trigram_ai": "papers",
+        "papers_trigram_ad": "papers",
+        "papers_trigram_au": "papers",
+    }
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
     assert "unicode61 remove_diacritics 2" in sql
 
@@ -97,7 +140,9 @@ def test_fts_follows_papers(db: Database) -> None:
     hits = db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'frankle'").fetchall()
     assert hits == [(1,)]
     db.execute("DELETE FROM papers")
-    assert db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'lottery'").fetchall() == []
+    assert (
+        db.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'lottery'").fetchall() == []
+    )
 
 
 def test_second_apply_changes_nothing(db_path: Path) -> None:
@@ -161,7 +206,8 @@ def test_newer_database_is_refused(db_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", [b"# just markdown\n" * 20, b"SQLite format 3\x00" + b"\xff" * 200],
+    "content",
+    [b"# just markdown\n" * 20, b"SQLite format 3\x00" + b"\xff" * 200],
     ids=["text", "corrupt-header"],
 )
 def test_non_sqlite_file_is_refused_and_unchanged(tmp_path: Path, content: bytes) -> None:

@@ -25,14 +25,19 @@ pytestmark = pytest.mark.slow
 SEEDS = sorted(seed_dir().glob("*.txt"))
 
 
-def cli(db: Path, *args: str, preexec: Callable[[], None] | None = None,
-        **kwargs: object) -> subprocess.CompletedProcess[str]:
+def cli(
+    db: Path, *args: str, preexec: Callable[[], None] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PAPERDB_TEST_PAUSE_AFTER_FILES"}
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "paperdb", "--db", str(db), *args],
-        env=env, text=True, timeout=120, preexec_fn=preexec, **kwargs,
+        env=env,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec,
+        **kwargs,
     )
 
 
@@ -134,7 +139,9 @@ def test_read_only_database_reads_work_writes_fail(seeded: Path) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*prefix, sys.executable, "-m", "paperdb", "--db", str(seeded), *args],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     try:
@@ -176,8 +183,9 @@ def test_export_to_a_full_disk(seeded: Path, tmp_path: Path) -> None:
 
     out = tmp_path / "out" / "papers.json"
     out.parent.mkdir()
-    result = cli(seeded, "export", "--format", "json", "-o", str(out),
-                 preexec=_file_size_limit(4096))
+    result = cli(
+        seeded, "export", "--format", "json", "-o", str(out), preexec=_file_size_limit(4096)
+    )
     one_line_error(result, "cannot write")
     assert list(out.parent.iterdir()) == []  # no partial file, no temporary file
     assert snapshot(seeded) == before
@@ -189,9 +197,23 @@ def test_export_to_a_pipe_writes_through_it(seeded: Path, tmp_path: Path) -> Non
     os.mkfifo(fifo)
     env = {k: v for k, v in os.environ.items() if k != "PAPERDB_TEST_PAUSE_AFTER_FILES"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "paperdb", "--db", str(seeded), "export", "-f", "json",
-         "-o", str(fifo), "--force"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "paperdb",
+            "--db",
+            str(seeded),
+            "export",
+            "-f",
+            "json",
+            "-o",
+            str(fifo),
+            "--force",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     with open(fifo, encoding="utf-8") as reader:
         data = reader.read()

@@ -18,13 +18,43 @@ from paperdb.ingest import import_paths
 from tests.helpers import counts
 
 JUNK = [
-    "", " ", "abc", "-1", "0", "1e999", "99999999999999999999", "2019..2018", "..", "20x9",
-    "'; DROP TABLE papers; --", "' OR 1=1 --", '"', '"unclosed', "NEAR(", "title:*", "*",
-    "a\x00b", "\x00", "😀" * 50, "\x1b[31mred\x1b[0m", "%s%s%n", "x" * 5000, "NaN", "٢٠١٩",
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    "1e999",
+    "99999999999999999999",
+    "2019..2018",
+    "..",
+    "20x9",
+    "'; DROP TABLE papers; --",
+    "' OR 1=1 --",
+    '"',
+    '"unclosed',
+    "NEAR(",
+    "title:*",
+    "*",
+    "a\x00b",
+    "\x00",
+    "😀" * 50,
+    "\x1b[31mred\x1b[0m",
+    "%s%s%n",
+    "x" * 5000,
+    "NaN",
+    "٢٠١٩",
 ]
 # Values for required parameters that are not the one under test.
-VALID = {"fmt": "json", "format": "json", "paths": "SEED", "path": "SEED", "query": "pruning",
-         "paper_id": "1", "id": "1", "ids": "1"}
+VALID = {
+    "fmt": "json",
+    "format": "json",
+    "paths": "SEED",
+    "path": "SEED",
+    "query": "pruning",
+    "paper_id": "1",
+    "id": "1",
+    "ids": "1",
+}
 SEED = sorted(seed_dir().glob("*.txt"))[0]
 
 
@@ -94,10 +124,14 @@ def test_there_are_cases() -> None:
     assert {" ".join(path) for path, _ in _cases()} >= {"import", "export"}
 
 
-@pytest.mark.parametrize(("path", "name"), _cases(), ids=lambda v: "-".join(v) if
-                         isinstance(v, tuple) else str(v))
+@pytest.mark.parametrize(
+    ("path", "name"), _cases(), ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v)
+)
 def test_junk_in_every_option(
-    path: tuple[str, ...], name: str, seeded: Path, tmp_path: Path,
+    path: tuple[str, ...],
+    name: str,
+    seeded: Path,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # an option naming an output file writes here, not in the repo
@@ -111,8 +145,9 @@ def test_junk_in_every_option(
         result = runner.invoke(app, args)
         shown = f"{' '.join(path)} {param.opts[0] if param.opts else name}={value[:30]!r}"
         if result.exception is not None and not isinstance(result.exception, SystemExit):
-            problems.append(f"{shown}: traceback {type(result.exception).__name__}:"
-                            f" {result.exception}")
+            problems.append(
+                f"{shown}: traceback {type(result.exception).__name__}: {result.exception}"
+            )
             continue
         if result.exit_code not in (0, 1, 2):
             problems.append(f"{shown}: exit {result.exit_code}")

@@ -48,10 +48,12 @@ def test_huge_line_is_a_warning_not_a_hang(line: str, before: str) -> None:
         assert any("characters long" in w.reason and w.line == 3 for w in parsed.warnings)
 
 
-@given(texts=st.lists(item_text, min_size=1, max_size=15),
-       heading=st.sampled_from(["## ICLR 2019", "## Pruning", "# Papers", "", "## 量化 2018"]),
-       marker=st.sampled_from(["-", "*", "+", "1."]),
-       fmt=FORMAT_CHOICES)
+@given(
+    texts=st.lists(item_text, min_size=1, max_size=15),
+    heading=st.sampled_from(["## ICLR 2019", "## Pruning", "# Papers", "", "## 量化 2018"]),
+    marker=st.sampled_from(["-", "*", "+", "1."]),
+    fmt=FORMAT_CHOICES,
+)
 def test_every_list_line_is_an_entry_or_a_warning(
     texts: list[str], heading: str, marker: str, fmt: str | None
 ) -> None:
@@ -62,9 +64,14 @@ def test_every_list_line_is_an_entry_or_a_warning(
     assert expected <= seen, (expected - seen, parsed)
 
 
-@given(rows=st.lists(st.lists(item_text.map(lambda t: t.replace("|", "/")), min_size=3,
-                              max_size=3), min_size=1, max_size=10),
-       fmt=st.sampled_from([None, "table", "dated"]))
+@given(
+    rows=st.lists(
+        st.lists(item_text.map(lambda t: t.replace("|", "/")), min_size=3, max_size=3),
+        min_size=1,
+        max_size=10,
+    ),
+    fmt=st.sampled_from([None, "table", "dated"]),
+)
 def test_every_table_row_is_an_entry_or_a_warning(rows: list[list[str]], fmt: str | None) -> None:
     lines = ["## 剪枝 2020", "", "| Title | Venue | Code |", "|---|---|---|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]

@@ -39,8 +39,9 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
 
 
 def test_error_messages_are_inert(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["--db", str(tmp_path / "x.db"), "import",
-                                      str(tmp_path / "no\x1b[2Jpe.md")])
+    result = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "x.db"), "import", str(tmp_path / "no\x1b[2Jpe.md")]
+    )
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "no\ufffd[2Jpe.md" in result.stderr
 

@@ -33,14 +33,19 @@ def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
 
 def test_counts_by_year_sum_to_papers(small: Database) -> None:
     rows = stats(small.conn, ["year"])
-    assert rows == [{"year": 2021, "count": 1}, {"year": 2020, "count": 2},
-                    {"year": None, "count": 1}]
+    assert rows == [
+        {"year": 2021, "count": 1},
+        {"year": 2020, "count": 2},
+        {"year": None, "count": 1},
+    ]
     assert sum(r["count"] for r in rows) == 4
 
 
 def test_topic_counts_a_paper_once_per_topic(small: Database) -> None:
-    assert stats(small.conn, ["topic"]) == [{"topic": "pruning", "count": 3},
-                                            {"topic": "quantization", "count": 2}]
+    assert stats(small.conn, ["topic"]) == [
+        {"topic": "pruning", "count": 3},
+        {"topic": "quantization", "count": 2},
+    ]
 
 
 def test_cross_table(small: Database) -> None:

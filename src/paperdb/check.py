@@ -25,8 +25,14 @@ from paperdb.errors import QueryError
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-KINDS = ("year-conflict", "venue-conflict", "duplicate", "broken-link", "missing-field",
-         "unreadable")
+KINDS = (
+    "year-conflict",
+    "venue-conflict",
+    "duplicate",
+    "broken-link",
+    "missing-field",
+    "unreadable",
+)
 COLUMNS = ("file", "line", "kind", "paper_id", "message")
 
 _EMPTY_LINK_RE = re.compile(r"\]\(\s*\)")
@@ -42,11 +48,15 @@ def _conflicts(mentions: list[dict[str, Any]], field: str) -> Iterable[dict[str,
         return
     for m in given:
         others = "; ".join(
-            f"{o[field]} at {o['file']}:{o['line']}" for o in given
-            if o[field] != m[field]
+            f"{o[field]} at {o['file']}:{o['line']}" for o in given if o[field] != m[field]
         )
-        yield _finding(m["file"], m["line"], f"{field}-conflict", m["paper_id"],
-                       f"{field} {m[field]} here, but {others}")
+        yield _finding(
+            m["file"],
+            m["line"],
+            f"{field}-conflict",
+            m["paper_id"],
+            f"{field} {m[field]} here, but {others}",
+        )
 
 
 def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
@@ -58,9 +68,7 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
     wanted = set(kinds or KINDS)
     unknown = wanted - set(KINDS)
     if unknown:
-        raise QueryError(
-            f"unknown check {sorted(unknown)[0]!r}; choose from: {', '.join(KINDS)}"
-        )
+        raise QueryError(f"unknown check {sorted(unknown)[0]!r}; choose from: {', '.join(KINDS)}")
     findings: list[dict[str, Any]] = []
     cursor = db.conn.execute(
         "SELECT e.paper_id, s.name AS file, e.source_id, e.line, e.year, e.venue, e.raw,"
@@ -74,17 +82,24 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
         by_paper[m["paper_id"]].append(m)
         if "broken-link" in wanted:
             if m["broken_link"]:
-                findings.append(_finding(m["file"], m["line"], "broken-link", m["paper_id"],
-                                         "link target is not a URL"))
+                findings.append(
+                    _finding(
+                        m["file"],
+                        m["line"],
+                        "broken-link",
+                        m["paper_id"],
+                        "link target is not a URL",
+                    )
+                )
             elif _EMPTY_LINK_RE.search(m["raw"]):
-                findings.append(_finding(m["file"], m["line"], "broken-link", m["paper_id"],
-                                         "empty link"))
+                findings.append(
+                    _finding(m["file"], m["line"], "broken-link", m["paper_id"], "empty link")
+                )
         if "missing-field" in wanted and (m["venue"] is None or m["year"] is None):
-            missing = " or ".join(
-                name for name in ("venue", "year") if m[name] is None
+            missing = " or ".join(name for name in ("venue", "year") if m[name] is None)
+            findings.append(
+                _finding(m["file"], m["line"], "missing-field", m["paper_id"], f"no {missing}")
             )
-            findings.append(_finding(m["file"], m["line"], "missing-field", m["paper_id"],
-                                     f"no {missing}"))
     for mentions in by_paper.values():
         if len(mentions) < 2:
             continue
@@ -96,10 +111,15 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
             for m in mentions:
                 earlier = first.setdefault(m["source_id"], m)
                 if earlier is not m:
-                    findings.append(_finding(
-                        m["file"], m["line"], "duplicate", m["paper_id"],
-                        f"same paper as line {earlier['line']} of this list",
-                    ))
+                    findings.append(
+                        _finding(
+                            m["file"],
+                            m["line"],
+                            "duplicate",
+                            m["paper_id"],
+                            f"same paper as line {earlier['line']} of this list",
+                        )
+                    )
     if "unreadable" in wanted:
         for file, line, reason in db.conn.execute(
             "SELECT s.name, w.line, w.reason FROM import_warnings w"

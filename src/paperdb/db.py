@@ -88,9 +88,7 @@ def split_statements(script: str) -> Iterator[str]:
 
 
 def _only_comments(sql: str) -> bool:
-    return all(
-        not line.strip() or line.strip().startswith("--") for line in sql.splitlines()
-    )
+    return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
 
 
 def _run_script(db: Database, script: str) -> None:
@@ -233,8 +231,9 @@ def backup(path: str | Path) -> Path:
     target = file.with_name(file.name + ".bak")
     partial = file.with_name(f".{file.name}.bak.{os.getpid()}.tmp")
     try:
-        source = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_MS / 1000)
+        source = sqlite3.connect(
+            f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         try:
             dest = sqlite3.connect(partial)
             try:

@@ -64,11 +64,38 @@ SHORT_TOKENS = 3
 SHORT_CHARS = 20
 
 # Words that carry no identity; a title may gain or lose them freely.
-STOPWORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "it", "its",
-    "of", "on", "or", "the", "to", "via", "with", "without", "using", "towards", "toward",
-    "under", "over", "through"
-})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "without",
+        "using",
+        "towards",
+        "toward",
+        "under",
+        "over",
+        "through",
+    }
+)
 
 # Evidence bits: why a pair was a candidate.
 EXACT, NEIGHBOUR, MAIN_TITLE, NICKNAME, ARXIV, RARE_WORD, TRIGRAM = (1 << i for i in range(7))
@@ -425,8 +452,15 @@ def find_pairs(
         if key in excluded:
             continue
         scored = score_pair(
-            norms[i], norms[j], year_a=a[2], year_b=b[2], arxiv_a=a[3], arxiv_b=b[3],
-            main_a=main_of(i), main_b=main_of(j), floor=min_score,
+            norms[i],
+            norms[j],
+            year_a=a[2],
+            year_b=b[2],
+            arxiv_a=a[3],
+            arxiv_b=b[3],
+            main_a=main_of(i),
+            main_b=main_of(j),
+            floor=min_score,
         )
         if scored is None or scored[0] < min_score:
             continue
@@ -440,8 +474,9 @@ def find_pairs(
     return sorted(best.values(), key=lambda p: (-p.score, p.a, p.b))
 
 
-def clusters(pairs: Iterable[Pair], threshold: float,
-             not_same: Iterable[tuple[int, int]] = ()) -> list[list[int]]:
+def clusters(
+    pairs: Iterable[Pair], threshold: float, not_same: Iterable[tuple[int, int]] = ()
+) -> list[list[int]]:
     """Groups of ids joined by pairs scoring at least ``threshold`` (best pairs first).
 
     Two groups are not joined when a not-same pair would end up inside one group.
@@ -533,15 +568,17 @@ def _rows(db: Database, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
             for name in _DIFF_FIELDS
             if a[name] is not None and b[name] is not None and a[name] != b[name]
         ]
-        rows.append({
-            "a": p.a,
-            "b": p.b,
-            "score": p.score,
-            "a_title": a["title"],
-            "b_title": b["title"],
-            "evidence": p.evidence,
-            "differs": differ,
-        })
+        rows.append(
+            {
+                "a": p.a,
+                "b": p.b,
+                "score": p.score,
+                "a_title": a["title"],
+                "b_title": b["title"],
+                "evidence": p.evidence,
+                "differs": differ,
+            }
+        )
     return rows
 
 
@@ -733,17 +770,19 @@ def list_merges(db: Database) -> list[dict[str, Any]]:
         " (SELECT count(*) FROM merge_mentions WHERE merge_id = m.id)"
         " FROM merges m ORDER BY m.id DESC"
     ):
-        rows.append({
-            "id": mid,
-            "paper_id": paper_id,
-            "absorbed": [int(x) for x in (absorbed or "").split(",") if x],
-            "mentions_moved": n,
-            "rule": rule,
-            "score": score,
-            "evidence": json.loads(evidence),
-            "created_at": created,
-            "undone_at": undone,
-        })
+        rows.append(
+            {
+                "id": mid,
+                "paper_id": paper_id,
+                "absorbed": [int(x) for x in (absorbed or "").split(",") if x],
+                "mentions_moved": n,
+                "rule": rule,
+                "score": score,
+                "evidence": json.loads(evidence),
+                "created_at": created,
+                "undone_at": undone,
+            }
+        )
     return rows
 
 

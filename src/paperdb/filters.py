@@ -154,9 +154,7 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
     where = Where()
     if filters.venues:
         venues = resolve_venues(conn, filters.venues)
-        where.add(
-            f"p.venue COLLATE NOCASE IN ({placeholders(len(venues))})", *venues
-        )
+        where.add(f"p.venue COLLATE NOCASE IN ({placeholders(len(venues))})", *venues)
     if filters.year is not None:
         if filters.year.start is not None:
             where.add("p.year >= ?", filters.year.start)
@@ -164,7 +162,8 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
             where.add("p.year <= ?", filters.year.end)
     if filters.presentations:
         where.add(
-            f"p.presentation IN ({placeholders(len(filters.presentations))})", *filters.presentations
+            f"p.presentation IN ({placeholders(len(filters.presentations))})",
+            *filters.presentations,
         )
     if filters.has_code:
         where.add("p.has_code = 1")
@@ -191,8 +190,9 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
             *(f"%+{like_escape(f.strip().lower())}+%" for f in filters.frameworks),
         )
     if filters.sources:
-        ors = " OR ".join("s.name = ? OR s.path = ? OR s.name LIKE ? ESCAPE '\\'"
-                          for _ in filters.sources)
+        ors = " OR ".join(
+            "s.name = ? OR s.path = ? OR s.name LIKE ? ESCAPE '\\'" for _ in filters.sources
+        )
         params: list[str] = []
         for source in filters.sources:
             params += [source, source, f"{like_escape(source)}%"]
@@ -212,7 +212,10 @@ def order_by(sort: str) -> str:
 
 
 def filter_ids(
-    conn: sqlite3.Connection, filters: Filters, *, sort: str = "relevance",
+    conn: sqlite3.Connection,
+    filters: Filters,
+    *,
+    sort: str = "relevance",
     limit: int | None = None,
 ) -> list[int]:
     """Ids of the papers matching ``filters``, sorted, at most ``limit``."""
@@ -275,7 +278,10 @@ def paper_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, A
 
 
 def filter_papers(
-    conn: sqlite3.Connection, filters: Filters, *, sort: str = "relevance",
+    conn: sqlite3.Connection,
+    filters: Filters,
+    *,
+    sort: str = "relevance",
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Summary rows (see :func:`paper_rows`) of the papers matching ``filters``."""

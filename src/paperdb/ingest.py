@@ -96,8 +96,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-
-
 def db_label(db: Database) -> str:
     """The database's file name for messages (``:memory:`` for an in-memory one)."""
     for _, name, file in db.conn.execute("PRAGMA database_list"):
@@ -170,8 +168,11 @@ class _Writer:
         self.backed_up: Path | None = None
         # Papers that existed before this import and whose entries changed.
         self.touched: set[int] = set()
-        self.orphan_candidates: dict[str, set[int]] = {"authors": set(), "tags": set(),
-                                                        "code_repos": set()}
+        self.orphan_candidates: dict[str, set[int]] = {
+            "authors": set(),
+            "tags": set(),
+            "code_repos": set(),
+        }
         self._authors: dict[str, int] = {}
         self._tags: dict[str, int] = {}
         self._repos: dict[str, int] = {}
@@ -469,8 +470,7 @@ class _Writer:
         arxiv_ids: set[str] = set()
         papers: set[int] = set()
         for paper_id, key, arxiv_id in self.conn.execute(
-            "SELECT paper_id, title_key, arxiv_id FROM entries WHERE source_id = ?"
-            " ORDER BY line",
+            "SELECT paper_id, title_key, arxiv_id FROM entries WHERE source_id = ? ORDER BY line",
             (source_id,),
         ):
             papers.add(paper_id)
@@ -539,8 +539,13 @@ class _Writer:
                 self.conn.execute("UPDATE sources SET path = ? WHERE id = ?", (resolved, row[0]))
         if row is not None and row[1] == digest:
             return FileReport(
-                path=path, name=name, fmt=row[2] or "", entries=row[3], unchanged=True,
-                warnings=self._stored_warnings(row[0], name), notes=notes,
+                path=path,
+                name=name,
+                fmt=row[2] or "",
+                entries=row[3],
+                unchanged=True,
+                warnings=self._stored_warnings(row[0], name),
+                notes=notes,
             )
 
         parsed = importers.parse_text(text, file=name, fmt=fmt)
@@ -558,8 +563,13 @@ class _Writer:
             self._forget_entries(source_id)
 
         report = FileReport(
-            path=path, name=name, fmt=parsed.fmt, warnings=list(parsed.warnings),
-            skipped=parsed.skipped, notes=notes, replaced=row is not None,
+            path=path,
+            name=name,
+            fmt=parsed.fmt,
+            warnings=list(parsed.warnings),
+            skipped=parsed.skipped,
+            notes=notes,
+            replaced=row is not None,
         )
         self._store_records(source_id, name, parsed.records, report)
         self._previous.clear()
@@ -585,10 +595,14 @@ class _Writer:
         for record in records:
             if record.line in lines:
                 # One entry per (file, line) is the schema's identity of a mention.
-                report.warnings.append(ImportWarning(
-                    file=name, line=record.line, raw=record.raw,
-                    reason=f"a second entry on this line was not stored: {record.title!r}",
-                ))
+                report.warnings.append(
+                    ImportWarning(
+                        file=name,
+                        line=record.line,
+                        raw=record.raw,
+                        reason=f"a second entry on this line was not stored: {record.title!r}",
+                    )
+                )
                 continue
             lines.add(record.line)
             kept.append(record)
@@ -625,12 +639,28 @@ class _Writer:
             if record.topic:
                 self._ensure_topic(record.topic)
             entry_id += 1
-            entry_rows.append((
-                entry_id, source_id, record.line, record.raw, self._section_json(record.section),
-                record.fmt or None, record.title, key, record.year, record.venue,
-                record.venue_raw, record.presentation, record.topic, record.paper_url,
-                int(record.broken_link), arxiv_id, record.nickname, paper_id,
-            ))
+            entry_rows.append(
+                (
+                    entry_id,
+                    source_id,
+                    record.line,
+                    record.raw,
+                    self._section_json(record.section),
+                    record.fmt or None,
+                    record.title,
+                    key,
+                    record.year,
+                    record.venue,
+                    record.venue_raw,
+                    record.presentation,
+                    record.topic,
+                    record.paper_url,
+                    int(record.broken_link),
+                    arxiv_id,
+                    record.nickname,
+                    paper_id,
+                )
+            )
             report.entries += 1
             if record.authors:
                 author_rows.extend(
@@ -642,9 +672,18 @@ class _Writer:
             if record.tags:
                 tag_rows.extend((entry_id, tags[tag]) for tag in record.tags)
             mention: _Mention = (
-                source_id, record.line, record.title, key, record.year, record.venue,
-                record.presentation, arxiv_id, record.paper_url, record.broken_link,
-                record.nickname, tuple(record.authors) if record.authors else None,
+                source_id,
+                record.line,
+                record.title,
+                key,
+                record.year,
+                record.venue,
+                record.presentation,
+                arxiv_id,
+                record.paper_url,
+                record.broken_link,
+                record.nickname,
+                tuple(record.authors) if record.authors else None,
                 bool(record.code),
             )
             if paper_id in self.new_papers:
@@ -685,9 +724,17 @@ class _Writer:
                 found.sort(key=lambda m: (m[0], m[1]))
                 summary = summarize(
                     [
-                        {"id": index, "title": m[2], "year": m[4], "venue": m[5],
-                         "presentation": m[6], "arxiv_id": m[7], "paper_url": m[8],
-                         "broken_link": m[9], "nickname": m[10]}
+                        {
+                            "id": index,
+                            "title": m[2],
+                            "year": m[4],
+                            "venue": m[5],
+                            "presentation": m[6],
+                            "arxiv_id": m[7],
+                            "paper_url": m[8],
+                            "broken_link": m[9],
+                            "nickname": m[10],
+                        }
                         for index, m in enumerate(found)
                     ],
                     {index: m[11] for index, m in enumerate(found) if m[11]},
@@ -719,12 +766,33 @@ def _value(value: T | None) -> T | None:
 
 def _summarize_one(mention: _Mention) -> tuple[Any, ...]:
     """:func:`paperdb.papers.summarize` of a single mention, as a row in ``SUMMARY`` order."""
-    (_, _, title, key, year, venue, presentation, arxiv_id, paper_url, broken_link,
-     nickname, authors, has_code) = mention
+    (
+        _,
+        _,
+        title,
+        key,
+        year,
+        venue,
+        presentation,
+        arxiv_id,
+        paper_url,
+        broken_link,
+        nickname,
+        authors,
+        has_code,
+    ) = mention
     return (
-        title, key, _value(year), _value(venue), _value(presentation), _value(arxiv_id),
-        None if broken_link else _value(paper_url), _value(nickname),
-        "; ".join(authors) if authors else None, 1, int(has_code),
+        title,
+        key,
+        _value(year),
+        _value(venue),
+        _value(presentation),
+        _value(arxiv_id),
+        None if broken_link else _value(paper_url),
+        _value(nickname),
+        "; ".join(authors) if authors else None,
+        1,
+        int(has_code),
     )
 
 
@@ -829,19 +897,23 @@ def load_reference_data(db: Database) -> None:
     """Add the bundled venues, topics and their aliases; rows already present are kept."""
     conn = db.conn
     for name, kind, aliases in _tsv_rows("venues.tsv"):
-        conn.execute("INSERT OR IGNORE INTO venues (name, kind) VALUES (?, ?)",
-                     (name, kind or None))
-        conn.execute("UPDATE venues SET kind = ? WHERE name = ? AND kind IS NULL",
-                     (kind or None, name))
+        conn.execute(
+            "INSERT OR IGNORE INTO venues (name, kind) VALUES (?, ?)", (name, kind or None)
+        )
+        conn.execute(
+            "UPDATE venues SET kind = ? WHERE name = ? AND kind IS NULL", (kind or None, name)
+        )
         conn.executemany(
             "INSERT OR IGNORE INTO venue_aliases (alias, venue) VALUES (?, ?)",
             [(alias.strip(), name) for alias in aliases.split(",") if alias.strip()],
         )
     for slug, display, aliases in _tsv_rows("topics.tsv"):
-        conn.execute("INSERT OR IGNORE INTO topics (slug, name) VALUES (?, ?)",
-                     (slug, display or None))
-        conn.execute("UPDATE topics SET name = ? WHERE slug = ? AND name IS NULL",
-                     (display or None, slug))
+        conn.execute(
+            "INSERT OR IGNORE INTO topics (slug, name) VALUES (?, ?)", (slug, display or None)
+        )
+        conn.execute(
+            "UPDATE topics SET name = ? WHERE slug = ? AND name IS NULL", (display or None, slug)
+        )
         conn.executemany(
             "INSERT OR IGNORE INTO topic_aliases (alias, topic) VALUES (?, ?)",
             [(alias.strip(), slug) for alias in aliases.split(",") if alias.strip()],

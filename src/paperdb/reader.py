@@ -37,9 +37,7 @@ def decode(data: bytes, *, name: str) -> tuple[str, list[str]]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise InputError(
-                f"{name}: cannot decode the file as UTF-8 or GB18030 text"
-            ) from None
+            raise InputError(f"{name}: cannot decode the file as UTF-8 or GB18030 text") from None
         notes.append("decoded as GB18030 (not valid UTF-8)")
     return normalize_newlines(text), notes
 

@@ -89,16 +89,17 @@ def _variants(token: str) -> list[str]:
 
 def _known(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
     marks = placeholders(len(terms))
-    return dict(conn.execute(
-        f"SELECT term, doc FROM papers_vocab WHERE term IN ({marks})", terms
-    ).fetchall())
+    return dict(
+        conn.execute(
+            f"SELECT term, doc FROM papers_vocab WHERE term IN ({marks})", terms
+        ).fetchall()
+    )
 
 
 def _closest(word: str, candidates: dict[str, int]) -> tuple[str, float] | None:
     from rapidfuzz import fuzz, process
 
-    best = process.extract(word, list(candidates), scorer=fuzz.ratio, limit=5,
-                           score_cutoff=CUTOFF)
+    best = process.extract(word, list(candidates), scorer=fuzz.ratio, limit=5, score_cutoff=CUTOFF)
     if not best:
         return None
     best.sort(key=lambda hit: (-hit[1], -candidates[hit[0]], hit[0]))
@@ -111,11 +112,13 @@ def correct(conn: sqlite3.Connection, word: str, *, exclude: str = "") -> str | 
         return None
     lo, hi = len(word) - 2, len(word) + 2
     first = word[0]
-    candidates = dict(conn.execute(
-        "SELECT term, doc FROM papers_vocab WHERE term >= ? AND term < ?"
-        " AND length(term) BETWEEN ? AND ?",
-        (first, chr(ord(first) + 1), lo, hi),
-    ).fetchall())
+    candidates = dict(
+        conn.execute(
+            "SELECT term, doc FROM papers_vocab WHERE term >= ? AND term < ?"
+            " AND length(term) BETWEEN ? AND ?",
+            (first, chr(ord(first) + 1), lo, hi),
+        ).fetchall()
+    )
     candidates.pop(exclude, None)
     found = _closest(word, candidates)
     if found is not None and found[1] >= SURE:
@@ -189,8 +192,10 @@ def _title_starts(title: str, words: list[str]) -> bool:
     got = tokens(title)
     if got and got[0] in _ARTICLES and (not words or words[0] not in _ARTICLES):
         got = got[1:]
-    return bool(words) and len(got) >= len(words) and all(
-        g == w or g.rstrip("s") == w.rstrip("s") for g, w in zip(got, words, strict=False)
+    return (
+        bool(words)
+        and len(got) >= len(words)
+        and all(g == w or g.rstrip("s") == w.rstrip("s") for g, w in zip(got, words, strict=False))
     )
 
 
@@ -210,8 +215,9 @@ def search(
     """
     result = _search(conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit)
     if not result.rows and not raw:
-        retry = _search(conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit,
-                        rare_as_typo=True)
+        retry = _search(
+            conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit, rare_as_typo=True
+        )
         if retry.rows:
             return retry
     return result

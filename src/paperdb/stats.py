@@ -46,8 +46,11 @@ def _sort_key(key: str, value: Any, count: int) -> tuple[Any, ...]:
 
 
 def stats(
-    conn: sqlite3.Connection, by: list[str], filters: Filters | None = None,
-    *, limit: int | None = None,
+    conn: sqlite3.Connection,
+    by: list[str],
+    filters: Filters | None = None,
+    *,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Paper counts by one key (rows ``{key: value, "count": n}``) or two (a cross table).
 
@@ -68,8 +71,9 @@ def stats(
     conn.execute("DROP TABLE IF EXISTS temp._ids")
     conn.execute("CREATE TEMP TABLE _ids (id INTEGER PRIMARY KEY)")
     try:
-        conn.execute(f"INSERT INTO temp._ids SELECT p.id FROM papers p WHERE {where.sql()}",
-                     where.params)
+        conn.execute(
+            f"INSERT INTO temp._ids SELECT p.id FROM papers p WHERE {where.sql()}", where.params
+        )
         if len(by) == 1:
             counts = conn.execute(
                 f"WITH k(pid, value) AS ({KEYS[by[0]]}) SELECT value, count(DISTINCT pid)"
@@ -84,15 +88,18 @@ def stats(
         conn.execute("DROP TABLE IF EXISTS temp._ids")
 
 
-def _cross(conn: sqlite3.Connection, first: str, second: str,
-           limit: int | None) -> list[dict[str, Any]]:
+def _cross(
+    conn: sqlite3.Connection, first: str, second: str, limit: int | None
+) -> list[dict[str, Any]]:
     cells = conn.execute(
         f"WITH a(pid, av) AS ({KEYS[first]}), b(pid, bv) AS ({KEYS[second]})"
         " SELECT av, bv, count(DISTINCT a.pid) FROM a JOIN b USING (pid) GROUP BY av, bv"
     ).fetchall()
-    totals = dict(conn.execute(
-        f"WITH a(pid, av) AS ({KEYS[first]}) SELECT av, count(DISTINCT pid) FROM a GROUP BY av"
-    ).fetchall())
+    totals = dict(
+        conn.execute(
+            f"WITH a(pid, av) AS ({KEYS[first]}) SELECT av, count(DISTINCT pid) FROM a GROUP BY av"
+        ).fetchall()
+    )
     col_totals: dict[Any, int] = {}
     for _, bv, n in cells:
         col_totals[bv] = col_totals.get(bv, 0) + n
@@ -108,7 +115,6 @@ def _cross(conn: sqlite3.Connection, first: str, second: str,
     for av, bv, n in cells:
         grid.setdefault(av, {})[bv] = n
     return [
-        {first: av, **{str(bv): grid.get(av, {}).get(bv, 0) for bv in columns},
-         "total": totals[av]}
+        {first: av, **{str(bv): grid.get(av, {}).get(bv, 0) for bv in columns}, "total": totals[av]}
         for av in row_values
     ]

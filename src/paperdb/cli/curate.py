@@ -18,8 +18,16 @@ FormatOpt = Annotated[
 ]
 PROPOSAL_COLUMNS = ("a", "b", "score", "a_title", "b_title", "evidence", "differs")
 MAX_ID = 2**63 - 1  # SQLite's integer range; larger ids are a usage error
-MERGE_COLUMNS = ("id", "paper_id", "absorbed", "mentions_moved", "rule", "score",
-                 "created_at", "undone_at")
+MERGE_COLUMNS = (
+    "id",
+    "paper_id",
+    "absorbed",
+    "mentions_moved",
+    "rule",
+    "score",
+    "created_at",
+    "undone_at",
+)
 
 
 def stdin_is_tty() -> bool:
@@ -41,33 +49,59 @@ def dedupe(
     # other commands start without it; a test holds the help text to the real values.
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", "-t", min=0, max=100, show_default=False,
-                     help="Score (0-100) a proposal needs for --apply.  [default: 90]"),
+        typer.Option(
+            "--threshold",
+            "-t",
+            min=0,
+            max=100,
+            show_default=False,
+            help="Score (0-100) a proposal needs for --apply.  [default: 90]",
+        ),
     ] = None,
     min_score: Annotated[
         float | None,
-        typer.Option("--min-score", min=0, max=100, show_default=False,
-                     help="Show or review proposals from this score.  [default: 75]"),
+        typer.Option(
+            "--min-score",
+            min=0,
+            max=100,
+            show_default=False,
+            help="Show or review proposals from this score.  [default: 75]",
+        ),
     ] = None,
     interactive: Annotated[
         bool,
-        typer.Option("--interactive", "-i",
-                     help="Review proposals one by one: merge / not the same / skip / quit."),
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Review proposals one by one: merge / not the same / skip / quit.",
+        ),
     ] = False,
     list_: Annotated[bool, typer.Option("--list", help="Show the merge log.")] = False,
     undo: Annotated[
         int | None,
-        typer.Option("--undo", metavar="MERGE", min=1, max=MAX_ID,
-                     help="Undo one merge exactly (see --list).", show_default=False),
+        typer.Option(
+            "--undo",
+            metavar="MERGE",
+            min=1,
+            max=MAX_ID,
+            help="Undo one merge exactly (see --list).",
+            show_default=False,
+        ),
     ] = None,
     not_same: Annotated[
         tuple[int, int] | None,
-        typer.Option("--not-same", metavar="ID ID",
-                     help="Remember that two papers are different works.", show_default=False),
+        typer.Option(
+            "--not-same",
+            metavar="ID ID",
+            help="Remember that two papers are different works.",
+            show_default=False,
+        ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Show at most this many proposals.",
-                                 show_default=False)
+        int | None,
+        typer.Option(
+            "--limit", min=1, help="Show at most this many proposals.", show_default=False
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -99,12 +133,15 @@ def dedupe(
                 _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
             elif undo is not None:
                 result = lib.undo(db, undo)
-                _say(f"undid merge {result.id}: restored paper(s)"
-                     f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}")
+                _say(
+                    f"undid merge {result.id}: restored paper(s)"
+                    f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}"
+                )
             elif not_same is not None:
                 if not all(1 <= i <= MAX_ID for i in not_same):
-                    raise typer.BadParameter("paper ids are positive integers",
-                                             param_hint="--not-same")
+                    raise typer.BadParameter(
+                        "paper ids are positive integers", param_hint="--not-same"
+                    )
                 lib.mark_not_same(db, *not_same)
                 _say(f"papers {not_same[0]} and {not_same[1]} will not be proposed again")
             elif apply:
@@ -116,22 +153,27 @@ def dedupe(
                 ids = {r.id for r in results}
                 rows = [r for r in lib.list_merges(db) if r["id"] in ids]
                 _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
-                _say(f"{len(results)} merge(s), {absorbed} paper(s) absorbed at threshold"
-                     f" {threshold:g}; undo one with: paperdb dedupe --undo ID")
+                _say(
+                    f"{len(results)} merge(s), {absorbed} paper(s) absorbed at threshold"
+                    f" {threshold:g}; undo one with: paperdb dedupe --undo ID"
+                )
             elif interactive:
                 _review(db, lib.proposals(db, min_score=min_score)[:limit])
             else:
                 rows = lib.proposals(db, min_score=min_score)[:limit]
                 _render(rows, fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
                 ready = sum(1 for r in rows if r["score"] >= threshold)
-                _say(f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be"
-                     " merged by --apply")
+                _say(
+                    f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be"
+                    " merged by --apply"
+                )
         finally:
             db.close()
 
 
-def _render(rows: list[dict[str, Any]], fmt: Format, columns: tuple[str, ...],
-            wrap: tuple[str, ...]) -> None:
+def _render(
+    rows: list[dict[str, Any]], fmt: Format, columns: tuple[str, ...], wrap: tuple[str, ...]
+) -> None:
     from paperdb.output import render
 
     render(rows, fmt, columns=columns, wrap=wrap)
@@ -159,14 +201,17 @@ def _review(db: Database, rows: list[dict[str, Any]]) -> None:
         _say(f"  evidence: {'; '.join(row['evidence'])}")
         if row["differs"]:
             _say(f"  differs: {'; '.join(row['differs'])}")
-        answer = typer.prompt(
-            "merge (m), not the same (n), skip (s), quit (q)", default="s", err=True
-        ).strip().lower()[:1]
+        answer = (
+            typer.prompt("merge (m), not the same (n), skip (s), quit (q)", default="s", err=True)
+            .strip()
+            .lower()[:1]
+        )
         if answer == "q":
             break
         if answer == "m":
-            result = lib.merge(db, [a, b], rule="interactive", score=row["score"],
-                               evidence=row["evidence"])
+            result = lib.merge(
+                db, [a, b], rule="interactive", score=row["score"], evidence=row["evidence"]
+            )
             for absorbed in result.absorbed:
                 merged_into[absorbed] = result.paper_id
             merges += 1
@@ -185,9 +230,13 @@ def check(
     ] = False,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", "-k", help="Only this kind of finding (repeatable): year-conflict,"
-                     " venue-conflict, duplicate, broken-link, missing-field, unreadable.",
-                     show_default=False),
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Only this kind of finding (repeatable): year-conflict,"
+            " venue-conflict, duplicate, broken-link, missing-field, unreadable.",
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

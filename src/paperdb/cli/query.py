@@ -79,47 +79,81 @@ class StatsKey(StrEnum):
 _F = "Filters"
 VenueOpt = Annotated[
     list[str] | None,
-    typer.Option("--venue", help="Venue name or alias (NIPS), any case; repeat for any of several.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--venue",
+        help="Venue name or alias (NIPS), any case; repeat for any of several.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 YearOpt = Annotated[
     str | None,
-    typer.Option("--year", help="Year or range: 2020, 2019..2022, 2019.., ..2018.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--year",
+        help="Year or range: 2020, 2019..2022, 2019.., ..2018.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 TopicOpt = Annotated[
     list[str] | None,
-    typer.Option("--topic", help="Topic slug, name or alias (量化); repeat for any of several.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--topic",
+        help="Topic slug, name or alias (量化); repeat for any of several.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 AuthorOpt = Annotated[
     str | None,
-    typer.Option("--author", help="Part of an author's name, any case.", show_default=False,
-                 rich_help_panel=_F),
+    typer.Option(
+        "--author",
+        help="Part of an author's name, any case.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 HasCodeOpt = Annotated[
-    bool, typer.Option("--has-code", help="Only papers with a code repository.",
-                       rich_help_panel=_F),
+    bool,
+    typer.Option("--has-code", help="Only papers with a code repository.", rich_help_panel=_F),
 ]
 FrameworkOpt = Annotated[
     list[str] | None,
-    typer.Option("--framework", help="Code framework (PyTorch, TensorFlow, ...); repeatable.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--framework",
+        help="Code framework (PyTorch, TensorFlow, ...); repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 PresentationOpt = Annotated[
     list[Presentation] | None,
-    typer.Option("--presentation", help="oral, spotlight, poster, workshop or best; repeatable.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--presentation",
+        help="oral, spotlight, poster, workshop or best; repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 SourceOpt = Annotated[
     list[str] | None,
-    typer.Option("--source", help="List file name (or its start, e.g. 001); repeatable.",
-                 show_default=False, rich_help_panel=_F),
+    typer.Option(
+        "--source",
+        help="List file name (or its start, e.g. 001); repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
 ]
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", "-n", min=1, max=SQLITE_MAX_INT, help="At most this many rows.",
-                 show_default=False),
+    typer.Option(
+        "--limit",
+        "-n",
+        min=1,
+        max=SQLITE_MAX_INT,
+        help="At most this many rows.",
+        show_default=False,
+    ),
 ]
 SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order.")]
 FormatOpt = Annotated[
@@ -128,8 +162,13 @@ FormatOpt = Annotated[
 
 
 def make_filters(
-    venue: list[str] | None, year: str | None, topic: list[str] | None, author: str | None,
-    has_code: bool, framework: list[str] | None, presentation: list[Presentation] | None,
+    venue: list[str] | None,
+    year: str | None,
+    topic: list[str] | None,
+    author: str | None,
+    has_code: bool,
+    framework: list[str] | None,
+    presentation: list[Presentation] | None,
     source: list[str] | None,
 ) -> Filters:
     from paperdb.filters import Filters
@@ -156,9 +195,12 @@ def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
     if path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         try:
             conn = sqlite3.connect(path)
-            applied = {row[0] for row in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'paperdb'"
-            )}
+            applied = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'paperdb'"
+                )
+            }
             # Only the exact schema this code knows takes the fast path; an older one needs
             # migrating, a newer one must be refused, and both are open_db's job.
             if {p.stem for p in migration_files()} != applied:
@@ -180,8 +222,14 @@ def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
 def _compact(rows: list[dict[str, Any]], score: bool = False) -> list[dict[str, Any]]:
     """The columns a person scans: id (for `show`), title, year, venue, topics, code."""
     return [
-        {"id": r["id"], "title": r["title"], "year": r["year"], "venue": r["venue"],
-         "topics": r["topics"], "code": len(r["code"]) or None}
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "year": r["year"],
+            "venue": r["venue"],
+            "topics": r["topics"],
+            "code": len(r["code"]) or None,
+        }
         for r in rows
     ]
 
@@ -200,12 +248,19 @@ def _emit(rows: list[dict[str, Any]], fmt: Format) -> None:
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words to find (all of them), typos allowed.",
-                                         show_default=False)],
-    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
-    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None, source: SourceOpt = None,
-    limit: LimitOpt = 20, sort: SortOpt = Sort.relevance,
+    query: Annotated[
+        str, typer.Argument(help="Words to find (all of them), typos allowed.", show_default=False)
+    ],
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    topic: TopicOpt = None,
+    author: AuthorOpt = None,
+    has_code: HasCodeOpt = False,
+    framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = 20,
+    sort: SortOpt = Sort.relevance,
     raw: Annotated[bool, typer.Option("--raw", help="Pass FTS5 query syntax through.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -213,8 +268,7 @@ def search(
 
     Example: paperdb search "lottery ticket" --venue ICLR --year 2019..
     """
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
-                           source)
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
     with user_errors(), reader(ctx) as conn:
         from paperdb.search import search as run
 
@@ -228,18 +282,23 @@ def search(
 @app.command("filter")
 def filter_(
     ctx: typer.Context,
-    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
-    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None, source: SourceOpt = None,
-    limit: LimitOpt = None, sort: SortOpt = Sort.year,
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    topic: TopicOpt = None,
+    author: AuthorOpt = None,
+    has_code: HasCodeOpt = False,
+    framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    sort: SortOpt = Sort.year,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the papers that match the filters (no query).
 
     Example: paperdb filter --venue NeurIPS --year 2022 --topic pruning -f csv
     """
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
-                           source)
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
     with user_errors(), reader(ctx) as conn:
         from paperdb.filters import filter_papers
 
@@ -250,8 +309,16 @@ def filter_(
 @app.command()
 def show(
     ctx: typer.Context,
-    paper_id: Annotated[int, typer.Argument(metavar="ID", help="Paper id (from search).",
-                                            min=1, max=SQLITE_MAX_INT, show_default=False)],
+    paper_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID",
+            help="Paper id (from search).",
+            min=1,
+            max=SQLITE_MAX_INT,
+            show_default=False,
+        ),
+    ],
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One paper: every field, every mention (file:line), code, tags and disagreements.
@@ -267,9 +334,19 @@ def show(
         if fmt is Format.json:
             render([paper], fmt)
         else:  # csv: one row per mention, the paper's fields repeated
-            render([{"id": paper["id"], "title": paper["title"], "year": paper["year"],
-                     "venue": paper["venue"], **{f"mention_{k}": v for k, v in m.items()}}
-                    for m in mentions], fmt)
+            render(
+                [
+                    {
+                        "id": paper["id"],
+                        "title": paper["title"],
+                        "year": paper["year"],
+                        "venue": paper["venue"],
+                        **{f"mention_{k}": v for k, v in m.items()},
+                    }
+                    for m in mentions
+                ],
+                fmt,
+            )
         return
     _print_paper(paper)
 
@@ -280,18 +357,32 @@ def _print_paper(paper: dict[str, Any]) -> None:
 
     fields = [
         (key, cell_text(paper[key]))
-        for key in ("id", "title", "year", "venue", "venue_kind", "presentation", "topics",
-                    "authors", "nickname", "arxiv_id", "paper_url", "tags")
+        for key in (
+            "id",
+            "title",
+            "year",
+            "venue",
+            "venue_kind",
+            "presentation",
+            "topics",
+            "authors",
+            "nickname",
+            "arxiv_id",
+            "paper_url",
+            "tags",
+        )
     ]
     for repo in paper["code"]:
-        extra = ", ".join(x for x in (repo["framework"], "official" if repo["official"] else "")
-                          if x)
+        extra = ", ".join(
+            x for x in (repo["framework"], "official" if repo["official"] else "") if x
+        )
         fields.append(("code", cell_text(repo["url"]) + (f" ({extra})" if extra else "")))
     for name, values in paper["conflicts"].items():
         said = "; ".join(f"{cell_text(v['value'])} ({', '.join(v['mentions'])})" for v in values)
         fields.append(("disagree", f"{name}: {said}"))
-    mentions = [(f"{cell_text(m['source'])}:{m['line']}", cell_text(m["raw"]))
-                for m in paper["mentions"]]
+    mentions = [
+        (f"{cell_text(m['source'])}:{m['line']}", cell_text(m["raw"])) for m in paper["mentions"]
+    ]
     if not sys.stdout.isatty():
         lines = [f"{key}\t{value}" for key, value in fields]
         lines.append(f"mentions\t{len(mentions)}")
@@ -324,12 +415,20 @@ def _print_paper(paper: dict[str, Any]) -> None:
 @app.command()
 def stats(
     ctx: typer.Context,
-    by: Annotated[list[StatsKey], typer.Option("--by", help="Count by this; twice for a cross"
-                                              " table (--by venue --by year).")],
-    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
-    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None, source: SourceOpt = None,
-    limit: LimitOpt = None, fmt: FormatOpt = Format.table,
+    by: Annotated[
+        list[StatsKey],
+        typer.Option("--by", help="Count by this; twice for a cross table (--by venue --by year)."),
+    ],
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    topic: TopicOpt = None,
+    author: AuthorOpt = None,
+    has_code: HasCodeOpt = False,
+    framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Count papers by year, venue, topic, source, author, framework, presentation or venue-kind.
 
@@ -337,8 +436,7 @@ def stats(
     """
     if len(by) > 2:
         raise typer.BadParameter("give --by once, or twice for a cross table", param_hint="--by")
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
-                           source)
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
     with user_errors(), reader(ctx) as conn:
         from paperdb.stats import stats as run
 
@@ -356,24 +454,39 @@ def stats(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Output format.",
-                                              show_default=False)],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.", show_default=False)
+    ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of stdout.",
-                     dir_okay=False, show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file instead of stdout.",
+            dir_okay=False,
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
     ] = False,
     group_by: Annotated[
-        str, typer.Option("--group-by", help="markdown: headings by topic, venue or year;"
-                          " nest with a comma (topic,year).")
+        str,
+        typer.Option(
+            "--group-by",
+            help="markdown: headings by topic, venue or year; nest with a comma (topic,year).",
+        ),
     ] = "topic",
-    venue: VenueOpt = None, year: YearOpt = None, topic: TopicOpt = None,
-    author: AuthorOpt = None, has_code: HasCodeOpt = False, framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None, source: SourceOpt = None,
-    limit: LimitOpt = None, sort: SortOpt = Sort.relevance,
+    venue: VenueOpt = None,
+    year: YearOpt = None,
+    topic: TopicOpt = None,
+    author: AuthorOpt = None,
+    has_code: HasCodeOpt = False,
+    framework: FrameworkOpt = None,
+    presentation: PresentationOpt = None,
+    source: SourceOpt = None,
+    limit: LimitOpt = None,
+    sort: SortOpt = Sort.relevance,
 ) -> None:
     """Export the papers matching the filters as markdown, BibTeX, CSV, JSON or JSON Lines.
 
@@ -386,8 +499,7 @@ def export(
         groups = parse_group_by(group_by)
     except QueryError as exc:
         raise typer.BadParameter(str(exc), param_hint="--group-by") from None
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation,
-                           source)
+    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
     with user_errors():
         from paperdb.errors import InputError
         from paperdb.export import export_chunks
@@ -397,8 +509,14 @@ def export(
         if output is not None and not output.parent.is_dir():
             raise InputError(f"{output.parent}: no such folder")
         with reader(ctx) as conn:
-            chunks = export_chunks(conn, fmt.value, filters, sort=sort.value, limit=limit,
-                                   options=ExportOptions(group_by=groups))
+            chunks = export_chunks(
+                conn,
+                fmt.value,
+                filters,
+                sort=sort.value,
+                limit=limit,
+                options=ExportOptions(group_by=groups),
+            )
             if output is None:
                 sys.stdout.writelines(chunks)
                 sys.stdout.flush()

@@ -61,8 +61,9 @@ def base_key(paper: dict[str, Any]) -> str:
 
 
 def entry_type(kind: str | None) -> str:
-    return {"conference": "inproceedings", "workshop": "inproceedings",
-            "journal": "article"}.get(kind or "", "misc")
+    return {"conference": "inproceedings", "workshop": "inproceedings", "journal": "article"}.get(
+        kind or "", "misc"
+    )
 
 
 def render(papers: Iterable[dict[str, Any]]) -> str:

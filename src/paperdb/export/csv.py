@@ -13,8 +13,23 @@ from typing import Any
 
 from paperdb.output import to_csv
 
-COLUMNS = ("id", "title", "year", "venue", "venue_kind", "presentation", "topics", "authors",
-           "nickname", "arxiv_id", "paper_url", "code", "frameworks", "tags", "mentions")
+COLUMNS = (
+    "id",
+    "title",
+    "year",
+    "venue",
+    "venue_kind",
+    "presentation",
+    "topics",
+    "authors",
+    "nickname",
+    "arxiv_id",
+    "paper_url",
+    "code",
+    "frameworks",
+    "tags",
+    "mentions",
+)
 
 
 def flat(paper: dict[str, Any]) -> dict[str, Any]:

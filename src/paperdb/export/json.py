@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-
 def _grouped(
     conn: sqlite3.Connection, sql: str, ids: Sequence[int]
 ) -> dict[int, list[dict[str, Any]]]:
@@ -92,27 +91,29 @@ def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
     for paper in papers:
         pid = paper["id"]
         authors = paper.pop("authors")
-        out.append({
-            "id": pid,
-            "title": paper["title"],
-            "year": paper["year"],
-            "venue": paper["venue"],
-            "venue_kind": paper["venue_kind"],
-            "presentation": paper["presentation"],
-            "topics": [row["topic"] for row in topics.get(pid, [])],
-            "authors": authors.split("; ") if authors else [],
-            "nickname": paper["nickname"],
-            "arxiv_id": paper["arxiv_id"],
-            "paper_url": paper["paper_url"],
-            "code": [
-                {"url": r["url"], "framework": r["framework"], "official": bool(r["official"])}
-                for r in code.get(pid, [])
-            ],
-            "tags": [row["name"] for row in tags.get(pid, [])],
-            "mentions": [
-                {**m, "broken_link": bool(m["broken_link"])} for m in mentions.get(pid, [])
-            ],
-        })
+        out.append(
+            {
+                "id": pid,
+                "title": paper["title"],
+                "year": paper["year"],
+                "venue": paper["venue"],
+                "venue_kind": paper["venue_kind"],
+                "presentation": paper["presentation"],
+                "topics": [row["topic"] for row in topics.get(pid, [])],
+                "authors": authors.split("; ") if authors else [],
+                "nickname": paper["nickname"],
+                "arxiv_id": paper["arxiv_id"],
+                "paper_url": paper["paper_url"],
+                "code": [
+                    {"url": r["url"], "framework": r["framework"], "official": bool(r["official"])}
+                    for r in code.get(pid, [])
+                ],
+                "tags": [row["name"] for row in tags.get(pid, [])],
+                "mentions": [
+                    {**m, "broken_link": bool(m["broken_link"])} for m in mentions.get(pid, [])
+                ],
+            }
+        )
     return out
 
 
@@ -130,9 +131,12 @@ def iter_papers(
         return
     last = 0
     while True:
-        chunk = [row[0] for row in conn.execute(
-            "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, CHUNK)
-        )]
+        chunk = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, CHUNK)
+            )
+        ]
         if not chunk:
             return
         last = chunk[-1]

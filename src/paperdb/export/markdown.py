@@ -85,9 +85,7 @@ def render(
         nodes: list[dict[Any, Any]] = [tree]
         for key in group_by:
             nodes = [
-                node.setdefault(label, {})
-                for node in nodes
-                for label in _labels(paper, key, names)
+                node.setdefault(label, {}) for node in nodes for label in _labels(paper, key, names)
             ]
         for node in nodes:
             node.setdefault(None, []).append(paper_line(paper))
