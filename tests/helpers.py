@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from paperdb.models import CodeLink, ImportWarning, PaperRecord, ParsedList
+from paperdb.models import CodeLink, LineWarning, PaperRecord, ParsedList
 
 
 def fake_parse(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
@@ -27,7 +27,7 @@ def fake_parse(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
         if line.startswith("# "):
             section = (line[2:].strip(),)
         elif line.startswith("* "):
-            parsed.warnings.append(ImportWarning(file, number, "unreadable", line))
+            parsed.warnings.append(LineWarning(file, number, "unreadable", line))
         elif line.startswith("- "):
             title, *pairs = [part.strip() for part in line[2:].split("|")]
             fields = dict(pair.split("=", 1) for pair in pairs)

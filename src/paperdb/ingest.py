@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from paperdb import importers, normalize
 from paperdb.db import backup, chunked, open_db, placeholders, seed_dir, translate_error
 from paperdb.errors import DatabaseError, InputError
-from paperdb.models import CodeLink, ImportWarning, PaperRecord
+from paperdb.models import CodeLink, LineWarning, PaperRecord
 from paperdb.papers import SUMMARY, refresh_papers, summarize
 from paperdb.reader import collect_paths, read_list
 
@@ -56,7 +56,7 @@ class FileReport:
     entries: int = 0  # entries stored for this file (for an unchanged file: already stored)
     new_papers: int = 0  # papers this file's entries started
     linked: int = 0  # entries that joined a paper that already existed
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[LineWarning] = field(default_factory=list)
     skipped: int = 0  # lines in non-paper sections passed over by the importer
     unchanged: bool = False  # same content as the last import: nothing was written
     replaced: bool = False  # imported before with other content: its entries were replaced
@@ -88,7 +88,7 @@ class ImportReport:
         return sum(f.linked for f in self.files)
 
     @property
-    def warnings(self) -> list[ImportWarning]:
+    def warnings(self) -> list[LineWarning]:
         return [w for f in self.files for w in f.warnings]
 
 
@@ -509,9 +509,9 @@ class _Writer:
         if self.backed_up is None and self.label != ":memory:" and Path(self.label).exists():
             self.backed_up = backup(self.label)
 
-    def _stored_warnings(self, source_id: int, name: str) -> list[ImportWarning]:
+    def _stored_warnings(self, source_id: int, name: str) -> list[LineWarning]:
         return [
-            ImportWarning(file=name, line=line, reason=reason, raw=raw)
+            LineWarning(file=name, line=line, reason=reason, raw=raw)
             for line, reason, raw in self.conn.execute(
                 "SELECT line, reason, raw FROM import_warnings WHERE source_id = ?"
                 " ORDER BY line, id",
@@ -596,7 +596,7 @@ class _Writer:
             if record.line in lines:
                 # One entry per (file, line) is the schema's identity of a mention.
                 report.warnings.append(
-                    ImportWarning(
+                    LineWarning(
                         file=name,
                         line=record.line,
                         raw=record.raw,

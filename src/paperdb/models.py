@@ -1,7 +1,7 @@
 """Plain record types shared by the importers, the ingest layer and the queries.
 
 Importers emit :class:`PaperRecord` (one per list entry, a *mention*) and
-:class:`ImportWarning` (one per list line that could not be read). Neither knows
+:class:`LineWarning` (one per list line that could not be read). Neither knows
 anything about SQLite.
 """
 
@@ -49,7 +49,7 @@ class PaperRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportWarning:
+class LineWarning:
     """A list or table line the importer could not read as a paper entry."""
 
     file: str
@@ -68,5 +68,5 @@ class ParsedList:
     file: str
     fmt: str  # the dominant grammar of the file ("mixed" where sections differ)
     records: list[PaperRecord] = field(default_factory=list)
-    warnings: list[ImportWarning] = field(default_factory=list)
+    warnings: list[LineWarning] = field(default_factory=list)
     skipped: int = 0  # lines in non-paper sections/tables (TOC, People, legends) passed over

@@ -21,7 +21,7 @@ from paperdb import normalize as nz
 from paperdb.errors import InputError
 from paperdb.importers import grammars as g
 from paperdb.importers.structure import Context, Item, Row, walk
-from paperdb.models import ImportWarning, PaperRecord, ParsedList
+from paperdb.models import LineWarning, PaperRecord, ParsedList
 
 FORMATS: tuple[str, ...] = ("numbered", "table", "blog", "dated", "nickname")
 FORMAT_HELP = {
@@ -116,14 +116,14 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     """
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    long_lines: list[ImportWarning] = []
+    long_lines: list[LineWarning] = []
     if len(text) > MAX_LINE_CHARS:
         text, long_lines = _blank_long_lines(text, file)
     doc = walk(text)
     result = ParsedList(file=file, fmt="", skipped=doc.skipped)
     result.warnings.extend(long_lines)
     result.warnings.extend(
-        ImportWarning(file, line, "list nested too deeply to read (more than 10 levels)", raw)
+        LineWarning(file, line, "list nested too deeply to read (more than 10 levels)", raw)
         for line, raw in doc.too_deep
     )
     readers_for = _reader_picker(fmt, _vocabulary(doc.items))
@@ -140,7 +140,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
                     if fmt in (None, "table")
                     else f"table row is not a {fmt!r} entry"
                 )
-                result.warnings.append(ImportWarning(file, item.line, reason, item.raw))
+                result.warnings.append(LineWarning(file, item.line, reason, item.raw))
                 continue
         else:
             if not item.text or _ANCHOR_ONLY_RE.match(item.text):
@@ -152,7 +152,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
                 if fields is not None:
                     break
             if fields is None:
-                result.warnings.append(ImportWarning(file, item.line, _why(item, fmt), item.raw))
+                result.warnings.append(LineWarning(file, item.line, _why(item, fmt), item.raw))
                 continue
         result.records.append(_record(fields, item, file))
     counts = Counter(r.fmt for r in result.records)
@@ -160,14 +160,14 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     return result
 
 
-def _blank_long_lines(text: str, file: str) -> tuple[str, list[ImportWarning]]:
+def _blank_long_lines(text: str, file: str) -> tuple[str, list[LineWarning]]:
     """Blank lines longer than :data:`MAX_LINE_CHARS`, with a warning for each."""
     lines = text.split("\n")
     warnings = []
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             warnings.append(
-                ImportWarning(
+                LineWarning(
                     file,
                     number,
                     f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,}): not read",
