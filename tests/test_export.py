@@ -162,3 +162,29 @@ def test_csv_chunks_have_one_header() -> None:
     lines = text.splitlines()
     assert lines[0] == ",".join(COLUMNS) and len(lines) == 6
     assert "".join(render_chunks([])) == ",".join(COLUMNS) + "\n"
+
+
+def test_mentions_carry_their_own_authors_and_code(tmp_path: Path) -> None:
+    """Each mention object says which authors and code links that line gave (issue 13)."""
+    header = "| Title | Authors | Venue | Code |\n|---|---|---|---|\n"
+    (tmp_path / "a.md").write_text(
+        "# Pruning\n\n"
+        + header
+        + "| [Paper A](https://arxiv.org/abs/2001.00001) | Ann Lee, Bo Chen"
+        " | ICLR 2020 | [PyTorch](https://github.com/a/one) [TF](https://github.com/a/two) |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "# Pruning\n\n" + header + "| [Paper A](https://arxiv.org/abs/2001.00001) | Cy Dunn | ICLR"
+        " 2020 | - |\n",
+        encoding="utf-8",
+    )
+    db = open_db(tmp_path / "m.db")
+    import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
+    (paper,) = json.loads(export(db, "json"))
+    db.close()
+    said = {m["source"]: (m["authors"], m["code_urls"]) for m in paper["mentions"]}
+    assert said == {
+        "a.md": (["Ann Lee", "Bo Chen"], ["https://github.com/a/one", "https://github.com/a/two"]),
+        "b.md": (["Cy Dunn"], []),
+    }

@@ -29,6 +29,28 @@ def _grouped(
     return grouped
 
 
+def _by_entry(
+    grouped: dict[int, list[dict[str, Any]]], key: str, column: str
+) -> dict[tuple[int, str], list[str]]:
+    """``{(entry_id, key): [column values in row order]}``."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for rows in grouped.values():
+        for row in rows:
+            out.setdefault((row["entry_id"], key), []).append(row[column])
+    return out
+
+
+def _mention(row: dict[str, Any], said: dict[tuple[int, str], list[str]]) -> dict[str, Any]:
+    """One mention object: the entry's columns, plus its own authors and code links."""
+    entry_id = row.pop("entry_id")
+    return {
+        **row,
+        "broken_link": bool(row["broken_link"]),
+        "authors": said.get((entry_id, "authors"), []),
+        "code_urls": said.get((entry_id, "code_urls"), []),
+    }
+
+
 def connection(db: Database | sqlite3.Connection) -> sqlite3.Connection:
     """The stdlib connection behind ``db`` (queries run on it directly)."""
     return db if isinstance(db, sqlite3.Connection) else db.conn
@@ -40,7 +62,7 @@ def fetch_papers(db: Database | sqlite3.Connection, ids: Sequence[int]) -> list[
     Keys: id, title, year, venue, venue_kind, presentation, topics (sorted slugs), authors,
     nickname, arxiv_id, paper_url, code [{url, framework, official}], tags (sorted),
     mentions [{source, line, raw, title, venue, year, presentation, topic, paper_url,
-    broken_link}] ordered by source name, line.
+    broken_link, authors, code_urls}] ordered by source name, line.
     """
     conn = connection(db)
     out: list[dict[str, Any]] = []
@@ -81,12 +103,27 @@ def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
     )
     mentions = _grouped(
         conn,
-        "SELECT e.paper_id, s.name AS source, e.line, e.raw, e.title, e.venue, e.year,"
-        " e.presentation, e.topic, e.paper_url, e.broken_link"
+        "SELECT e.paper_id, e.id AS entry_id, s.name AS source, e.line, e.raw, e.title,"
+        " e.venue, e.year, e.presentation, e.topic, e.paper_url, e.broken_link"
         " FROM entries e JOIN sources s ON s.id = e.source_id"
         " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, s.name, e.line, s.id",
         ids,
     )
+    entry_authors = _grouped(
+        conn,
+        "SELECT e.paper_id, ea.entry_id, a.name FROM entries e"
+        " JOIN entry_authors ea ON ea.entry_id = e.id JOIN authors a ON a.id = ea.author_id"
+        " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, ea.entry_id, ea.position",
+        ids,
+    )
+    entry_code = _grouped(
+        conn,
+        "SELECT e.paper_id, ec.entry_id, r.url FROM entries e"
+        " JOIN entry_code ec ON ec.entry_id = e.id JOIN code_repos r ON r.id = ec.repo_id"
+        " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, ec.entry_id, ec.rowid",
+        ids,
+    )
+    said = _by_entry(entry_authors, "authors", "name") | _by_entry(entry_code, "code_urls", "url")
     out = []
     for paper in papers:
         pid = paper["id"]
@@ -109,9 +146,7 @@ def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
                     for r in code.get(pid, [])
                 ],
                 "tags": [row["name"] for row in tags.get(pid, [])],
-                "mentions": [
-                    {**m, "broken_link": bool(m["broken_link"])} for m in mentions.get(pid, [])
-                ],
+                "mentions": [_mention(m, said) for m in mentions.get(pid, [])],
             }
         )
     return out
