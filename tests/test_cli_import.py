@@ -52,6 +52,8 @@ MENTION_KEYS = [
     "topic",
     "paper_url",
     "broken_link",
+    "authors",
+    "code_urls",
 ]
 
 
