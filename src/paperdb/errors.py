@@ -21,3 +21,11 @@ class DatabaseBusyError(DatabaseError):
 
 class QueryError(PaperdbError):
     """A query or filter value cannot be used (bad FTS syntax, unknown id, bad year range)."""
+
+
+class FetchError(PaperdbError):
+    """A list could not be fetched from where it lives (network, server, git, size)."""
+
+
+class GoneError(FetchError):
+    """A list file is no longer where it was fetched from (HTTP 404/410, path not in the tree)."""
