@@ -75,15 +75,23 @@ class FakeWeb:
 
     # -- routes -------------------------------------------------------------------------
 
-    def file(self, path: str, text: str, *, etag: bool = True, last_modified: bool = False,
-             content_type: str = "text/markdown; charset=utf-8") -> Route:
+    def file(
+        self,
+        path: str,
+        text: str,
+        *,
+        etag: bool = True,
+        last_modified: bool = False,
+        content_type: str = "text/markdown; charset=utf-8",
+    ) -> Route:
         body = text.encode("utf-8")
         route = Route(
             body=body,
             headers={"Content-Type": content_type},
             etag=f'"{hashlib.sha1(body).hexdigest()}"' if etag else None,
             last_modified=formatdate(1_700_000_000 + len(body), usegmt=True)
-            if last_modified else None,
+            if last_modified
+            else None,
         )
         self.routes[path] = route
         return route
@@ -95,8 +103,9 @@ class FakeWeb:
         self.routes[path] = Route(status=302, headers={"Location": target})
 
     def json(self, path: str, value: object) -> None:
-        self.routes[path] = Route(body=json.dumps(value).encode(),
-                                  headers={"Content-Type": "application/json"})
+        self.routes[path] = Route(
+            body=json.dumps(value).encode(), headers={"Content-Type": "application/json"}
+        )
 
     # -- serving ------------------------------------------------------------------------
 
@@ -112,8 +121,9 @@ class FakeWeb:
         if route.delay:
             self.wake.wait(route.delay)
         if route.status == 200 and self._not_modified(request, route):
-            return self._send(request, Route(status=304, etag=route.etag,
-                                             last_modified=route.last_modified))
+            return self._send(
+                request, Route(status=304, etag=route.etag, last_modified=route.last_modified)
+            )
         self._send(request, route)
 
     @staticmethod
@@ -138,7 +148,7 @@ class FakeWeb:
             request.send_header("Transfer-Encoding", "chunked")
             request.end_headers()
             for start in range(0, len(body), 1024):
-                piece = body[start:start + 1024]
+                piece = body[start : start + 1024]
                 request.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
             request.wfile.write(b"0\r\n\r\n")
             return
@@ -159,16 +169,24 @@ class FakeGitHub(FakeWeb):
     def raw(self) -> str:
         return self.url("/raw")
 
-    def set_repo(self, owner: str, repo: str, files: dict[str, str], *,
-                 branch: str = "main", on_route: Callable[[str, Route], None] | None = None
-                 ) -> str:
+    def set_repo(
+        self,
+        owner: str,
+        repo: str,
+        files: dict[str, str],
+        *,
+        branch: str = "main",
+        on_route: Callable[[str, Route], None] | None = None,
+    ) -> str:
         """Publish a new commit of the repository with exactly these files; its sha."""
         sha = hashlib.sha1(json.dumps(sorted(files.items())).encode()).hexdigest()
         api = f"/api/repos/{owner}/{repo}"
         self.json(api, {"default_branch": branch})
         self.json(f"{api}/commits/{branch}", {"sha": sha})
-        tree = [{"path": p, "type": "blob", "mode": "100644", "size": len(t.encode())}
-                for p, t in sorted(files.items())]
+        tree = [
+            {"path": p, "type": "blob", "mode": "100644", "size": len(t.encode())}
+            for p, t in sorted(files.items())
+        ]
         self.json(f"{api}/git/trees/{sha}", {"sha": sha, "tree": tree, "truncated": False})
         for path, text in files.items():
             route = self.file(f"/raw/{owner}/{repo}/{sha}/{path}", text)

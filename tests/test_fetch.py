@@ -13,7 +13,9 @@ from paperdb.fetch import Known, git, http, parse_location, take
 from tests.fakeweb import FakeGitHub, FakeWeb
 from tests.gitrepo import GitRepo
 
-LIST = "# Pruning\n\n- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n"
+LIST = (
+    "# Pruning\n\n- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n"
+)
 
 
 @pytest.fixture
@@ -63,8 +65,16 @@ def test_parse_location(text: str, kind: str, origin: str) -> None:
     assert parse_location(location.origin) == location  # the origin parses back to itself
 
 
-@pytest.mark.parametrize("text", ["github:", "github:onlyowner", "ftp://example.org/x.md",
-                                  "https://github.com/o", "https://github.com/o/r/issues"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "github:",
+        "github:onlyowner",
+        "ftp://example.org/x.md",
+        "https://github.com/o",
+        "https://github.com/o/r/issues",
+    ],
+)
 def test_parse_location_refuses_malformed(text: str) -> None:
     with pytest.raises(InputError):
         parse_location(text)
@@ -88,7 +98,9 @@ def test_url_is_fetched_then_not_modified_by_etag(web: FakeWeb) -> None:
     [file] = first.files
     assert (file.name, file.data, file.etag) == ("pruning.md", LIST.encode(), route.etag)
     assert file.identity == web.url("/lists/pruning.md")
-    again = _take(web.url("/lists/pruning.md"), Known(validators={file.identity: (file.etag, None)}))
+    again = _take(
+        web.url("/lists/pruning.md"), Known(validators={file.identity: (file.etag, None)})
+    )
     assert again.files[0].data is None  # 304: nothing downloaded
     assert web.seen[-1].headers["If-None-Match"] == route.etag
 
@@ -118,8 +130,11 @@ def test_changed_file_is_downloaded_again(web: FakeWeb) -> None:
         (lambda w: w.status("/l.md", 500), FetchError, "server error (HTTP 500)"),
         (lambda w: w.status("/l.md", 403), FetchError, "access denied (HTTP 403)"),
         (lambda w: w.redirect("/l.md", "/l.md"), FetchError, "too many redirects (more than 5)"),
-        (lambda w: w.file("/l.md", "<html></html>", content_type="text/html"), FetchError,
-         "the server sent a web page, not a markdown file"),
+        (
+            lambda w: w.file("/l.md", "<html></html>", content_type="text/html"),
+            FetchError,
+            "the server sent a web page, not a markdown file",
+        ),
     ],
 )
 def test_url_faults_are_one_line(web: FakeWeb, setup, error, message) -> None:  # type: ignore[no-untyped-def]
@@ -155,8 +170,9 @@ def test_busy_server_is_tried_once_more(web: FakeWeb, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("chunked", [False, True])
-def test_body_over_the_size_limit_is_refused(web: FakeWeb, monkeypatch: pytest.MonkeyPatch,
-                                             chunked: bool) -> None:
+def test_body_over_the_size_limit_is_refused(
+    web: FakeWeb, monkeypatch: pytest.MonkeyPatch, chunked: bool
+) -> None:
     monkeypatch.setattr(reader, "MAX_BYTES", 4096)
     web.file("/big.md", "x" * 10_000).chunked = chunked
     with pytest.raises(FetchError, match="larger than the 0 MB limit"):

@@ -29,12 +29,29 @@ __all__ = ["Fetched", "Known", "Location", "Snapshot", "is_repo_list", "parse_lo
 MAX_FILES = 200  # list files read from one repository; more is not a paper list
 REPO_SUFFIXES = (".md", ".markdown")
 # Markdown files every repository has that are not paper lists.
-NOT_LISTS = frozenset({
-    "authors", "changelog", "changes", "citation", "code_of_conduct", "code-of-conduct",
-    "codeowners", "contributing", "contributors", "funding", "governance", "history",
-    "issue_template", "licence", "license", "maintainers", "pull_request_template",
-    "security", "support",
-})
+NOT_LISTS = frozenset(
+    {
+        "authors",
+        "changelog",
+        "changes",
+        "citation",
+        "code_of_conduct",
+        "code-of-conduct",
+        "codeowners",
+        "contributing",
+        "contributors",
+        "funding",
+        "governance",
+        "history",
+        "issue_template",
+        "licence",
+        "license",
+        "maintainers",
+        "pull_request_template",
+        "security",
+        "support",
+    }
+)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -100,7 +117,7 @@ def select(paths: Sequence[tuple[str, int]], subpath: str, origin: str) -> list[
         under = [p for p in sizes if p.startswith(prefix)]
         if subpath and not under:
             raise GoneError(f"{origin}: no file or folder {subpath!r} in the repository")
-        chosen = sorted(p for p in under if is_repo_list(p[len(prefix):]))
+        chosen = sorted(p for p in under if is_repo_list(p[len(prefix) :]))
     if not chosen:
         raise FetchError(f"{origin}: no markdown list files (*.md) in the repository")
     if len(chosen) > MAX_FILES:
@@ -127,8 +144,7 @@ def _http(location: Location, known: Known) -> Snapshot:
             " file's URL; for a GitHub repository, https://github.com/OWNER/REPO)"
         )
     name = posixpath.basename(unquote(urlsplit(location.url).path)) or location.url
-    fetched = Fetched(location.origin, name, response.data, response.etag,
-                      response.last_modified)
+    fetched = Fetched(location.origin, name, response.data, response.etag, response.last_modified)
     return Snapshot(location, None, [fetched])
 
 
@@ -141,7 +157,8 @@ def _github(location: Location, known: Known) -> Snapshot:
         chosen = select([(b.path, b.size) for b in blobs], location.path, location.origin)
         files = [
             Fetched(
-                github.github_file(location, path), posixpath.basename(path),
+                github.github_file(location, path),
+                posixpath.basename(path),
                 github.raw(http, location, sha, path),
             )
             for path in chosen
@@ -157,8 +174,7 @@ def _git(location: Location, known: Known) -> Snapshot:
         by_path = {f.path: f for f in clone.files()}
         chosen = select([(f.path, f.size) for f in by_path.values()], "", location.origin)
         files = [
-            Fetched(f"{location.url}#{path}", posixpath.basename(path),
-                    clone.read(by_path[path]))
+            Fetched(f"{location.url}#{path}", posixpath.basename(path), clone.read(by_path[path]))
             for path in chosen
         ]
     return Snapshot(location, sha, files)

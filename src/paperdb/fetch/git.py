@@ -47,8 +47,13 @@ def _git(args: list[str], *, what: str, cwd: Path | None = None) -> bytes:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
     try:
         done = subprocess.run(
-            ["git", *_SAFE, *args], cwd=cwd, env=env, capture_output=True,
-            timeout=_timeout(), stdin=subprocess.DEVNULL, check=False,
+            ["git", *_SAFE, *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            timeout=_timeout(),
+            stdin=subprocess.DEVNULL,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise FetchError(f"{what}: git timed out (limit {_timeout():g} s)") from None
@@ -78,9 +83,12 @@ def remote_head(url: str) -> str:
 def local_head(root: Path) -> str | None:
     """The commit checked out in a local work tree (None: no commits yet, or no git)."""
     try:
-        return _git(["rev-parse", "--verify", "-q", "HEAD"], what=str(root), cwd=root).decode(
-            "ascii"
-        ).strip() or None
+        return (
+            _git(["rev-parse", "--verify", "-q", "HEAD"], what=str(root), cwd=root)
+            .decode("ascii")
+            .strip()
+            or None
+        )
     except FetchError:
         return None
 
@@ -95,8 +103,19 @@ class Clone:
 
     def __enter__(self) -> Clone:
         try:
-            _git(["clone", "--quiet", "--depth", "1", "--no-checkout", "--", self.url,
-                  str(self._dir / "repo")], what=self.url)
+            _git(
+                [
+                    "clone",
+                    "--quiet",
+                    "--depth",
+                    "1",
+                    "--no-checkout",
+                    "--",
+                    self.url,
+                    str(self._dir / "repo"),
+                ],
+                what=self.url,
+            )
         except BaseException:
             shutil.rmtree(self._dir, ignore_errors=True)
             raise
@@ -114,8 +133,9 @@ class Clone:
 
     def files(self) -> list[GitFile]:
         """Every regular file at HEAD (symlinks and submodules left out)."""
-        out = _git(["ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD"], what=self.url,
-                   cwd=self._repo)
+        out = _git(
+            ["ls-tree", "-r", "-l", "-z", "--full-tree", "HEAD"], what=self.url, cwd=self._repo
+        )
         found = []
         for record in out.split(b"\0"):
             if not record:

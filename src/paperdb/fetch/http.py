@@ -98,8 +98,9 @@ class Http:
     ) -> None:
         self._client.close()
 
-    def _headers(self, url: str, etag: str | None, last_modified: str | None,
-                 accept: str | None) -> dict[str, str]:
+    def _headers(
+        self, url: str, etag: str | None, last_modified: str | None, accept: str | None
+    ) -> dict[str, str]:
         headers: dict[str, str] = {}
         if accept:
             headers["Accept"] = accept
