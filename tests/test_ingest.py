@@ -12,7 +12,8 @@ from sqlite_utils import Database
 from paperdb import importers
 from paperdb.db import open_db
 from paperdb.errors import DatabaseBusyError, InputError
-from paperdb.ingest import ensure_seeded, import_paths
+from paperdb.ingest import import_paths
+from paperdb.ingest.seed import ensure_seeded
 from paperdb.models import ParsedList
 from paperdb.papers import refresh_papers
 from tests.helpers import counts, fake_parse

@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -333,3 +335,44 @@ def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """``items`` in slices of at most ``size`` (for ``IN (...)`` queries)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def utc_now() -> str:
+    """The current time as stored in the database: ISO 8601 UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def db_label(db: Database) -> str:
+    """The database's file name for messages (``:memory:`` for an in-memory one)."""
+    for _, name, file in db.conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file) or ":memory:"
+    return ":memory:"
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """Hold the write lock for the whole block; commit at the end, roll back on any error.
+
+    Raises:
+        DatabaseBusyError: another process holds the write lock past the busy timeout.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        raise DatabaseError("internal error: an import cannot run inside another transaction")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise translate_error(exc, db_label(db)) from exc
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise translate_error(exc, db_label(db)) from exc

@@ -37,7 +37,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -45,7 +44,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from paperdb import normalize
-from paperdb.db import placeholders
+from paperdb.db import placeholders, utc_now, write_transaction
 from paperdb.errors import QueryError
 
 if TYPE_CHECKING:
@@ -518,10 +517,6 @@ def clusters(
 # --------------------------------------------------------------------------- database
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def not_same_pairs(db: Database) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in db.conn.execute("SELECT paper_a, paper_b FROM not_same")]
 
@@ -606,7 +601,6 @@ def merge(
     Mentions are moved, never deleted. Raises QueryError for an unknown paper, fewer than
     two distinct papers, or papers marked not the same.
     """
-    from paperdb.ingest import write_transaction
 
     ids = sorted(set(paper_ids))
     if len(ids) < 2:
@@ -642,7 +636,7 @@ def _merge(
     target, absorbed = ids[0], ids[1:]
     cur = conn.execute(
         "INSERT INTO merges (paper_id, rule, score, evidence, created_at) VALUES (?, ?, ?, ?, ?)",
-        (target, rule, score, json.dumps(list(evidence), ensure_ascii=False), _now()),
+        (target, rule, score, json.dumps(list(evidence), ensure_ascii=False), utc_now()),
     )
     merge_id = int(cur.lastrowid or 0)
     for paper_id in absorbed:
@@ -699,7 +693,6 @@ def undo(db: Database, merge_id: int) -> MergeResult:
             way that makes an exact undo impossible (a mention re-imported with other
             text, merged again, or an absorbed id reused); nothing is changed then.
     """
-    from paperdb.ingest import write_transaction
     from paperdb.papers import refresh_papers
 
     conn = db.conn
@@ -756,7 +749,7 @@ def undo(db: Database, merge_id: int) -> MergeResult:
         conn.executemany("UPDATE entries SET paper_id = ? WHERE id = ?", moves)
         absorbed = [int(p[0]) for p in papers]
         refresh_papers(db, [target, *absorbed])
-        conn.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (_now(), merge_id))
+        conn.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (utc_now(), merge_id))
     return MergeResult(merge_id, target, absorbed)
 
 
@@ -788,7 +781,6 @@ def list_merges(db: Database) -> list[dict[str, Any]]:
 
 def mark_not_same(db: Database, a: int, b: int) -> None:
     """Remember that papers ``a`` and ``b`` are different works (never proposed again)."""
-    from paperdb.ingest import write_transaction
 
     if a == b:
         raise QueryError("give two different paper ids")
@@ -799,5 +791,5 @@ def mark_not_same(db: Database, a: int, b: int) -> None:
                 raise QueryError(f"no paper with id {paper_id}")
         db.conn.execute(
             "INSERT OR IGNORE INTO not_same (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
-            (low, high, _now()),
+            (low, high, utc_now()),
         )

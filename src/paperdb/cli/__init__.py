@@ -145,7 +145,7 @@ def state(ctx: typer.Context) -> State:
 def open_for_query(ctx: typer.Context) -> Database:
     """Open the database, first building it from the bundled seeds if it does not exist."""
     from paperdb.db import open_db
-    from paperdb.ingest import ensure_seeded
+    from paperdb.ingest.seed import ensure_seeded
 
     path = state(ctx).db
     if not path.exists():

@@ -1,0 +1,87 @@
+"""Write parsed list entries into the database; the only package that writes entries.
+
+One import is one transaction (``BEGIN IMMEDIATE`` .. ``COMMIT``): a failure or a kill
+leaves the database exactly as it was. :mod:`~paperdb.ingest.writer` stores each file;
+afterwards the summary columns of every touched paper are recomputed from its entries
+(:func:`paperdb.papers.refresh_papers`), and papers left without entries are deleted.
+
+Modules: ``writer`` (one file's entries), ``keys`` (the exact keys that link entries to
+papers), ``new_papers`` (the papers an import starts), ``lookups`` (ids of authors, tags,
+repos), ``sources`` (the sources table), ``bulk`` (index rebuilds for large loads),
+``reference`` (the bundled venue and topic tables), ``seed`` (the first-run database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from paperdb import importers
+from paperdb.db import db_label, placeholders, write_transaction
+from paperdb.errors import InputError
+from paperdb.ingest.bulk import bulk_indexing, deferred_indexes
+from paperdb.ingest.reference import load_reference_data
+from paperdb.ingest.report import FileReport, ImportReport, Progress, nothing_found
+from paperdb.ingest.writer import Writer
+from paperdb.papers import SUMMARY, refresh_papers
+from paperdb.reader import collect_paths
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = ["FileReport", "ImportReport", "Progress", "import_paths"]
+
+
+def _store_files(
+    writer: Writer, files: list[Path], fmt: str | None, progress: Progress | None
+) -> ImportReport:
+    report = ImportReport()
+    for done, path in enumerate(files):
+        if progress is not None:
+            progress(done, len(files), path.name)
+        report.files.append(writer.import_file(path, fmt))
+    if progress is not None:
+        progress(len(files), len(files), "")
+    if files and not report.entries:
+        raise InputError(nothing_found(report))
+    return report
+
+
+def import_paths(
+    db: Database,
+    paths: Iterable[Path | str],
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import list files and folders in one transaction and report what each file did.
+
+    Before the first changed file replaces stored entries, the committed database is
+    copied to ``<db>.bak`` (:func:`paperdb.db.backup`).
+
+    Raises:
+        InputError: a path is missing or unreadable, ``fmt`` is not a known format, or
+            no file holds a paper entry (then nothing is written).
+        DatabaseBusyError: another process is writing to the database.
+    """
+    if fmt is not None and fmt not in importers.FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(importers.FORMATS)}")
+    files = collect_paths(paths)
+    conn = db.conn
+    writer = Writer(conn, db_label(db))
+    with write_transaction(db):
+        load_reference_data(conn)
+        writer.start()
+        with deferred_indexes(conn, files):
+            report = _store_files(writer, files, fmt, progress)
+            new = writer.new_papers
+            with bulk_indexing(conn, new.count()):
+                conn.executemany(
+                    f"INSERT INTO papers (id, {', '.join(SUMMARY)}, created_at)"
+                    f" VALUES ({placeholders(len(SUMMARY) + 2)})",
+                    new.rows(),
+                )
+                refresh_papers(db, writer.touched, new.from_sql)
+        writer.delete_orphans()
+    report.backup = writer.backed_up
+    return report

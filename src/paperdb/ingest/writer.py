@@ -1,0 +1,280 @@
+"""Store one import's files: link each entry to a paper by its exact keys and write it.
+
+Per file:
+
+* same content as last time (by content hash) -> nothing changes;
+* changed content -> that source's entries and warnings are replaced;
+* each entry joins an existing paper by an exact key (same arXiv id, else same title key)
+  or starts a new paper.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from paperdb import importers, normalize
+from paperdb.db import backup, chunked, placeholders
+from paperdb.ingest.keys import KeyIndex
+from paperdb.ingest.lookups import Lookups
+from paperdb.ingest.new_papers import Mention, NewPapers
+from paperdb.ingest.report import FileReport
+from paperdb.ingest.sources import (
+    add_source,
+    content_hash,
+    find_source,
+    finish_source,
+    stored_warnings,
+)
+from paperdb.models import LineWarning, PaperRecord
+from paperdb.reader import read_list
+
+# Reference rows an entry points at through a link table: (table, column, link table).
+_LINKED = (
+    ("authors", "author_id", "entry_authors"),
+    ("tags", "tag_id", "entry_tags"),
+    ("code_repos", "repo_id", "entry_code"),
+)
+
+
+@dataclass(slots=True)
+class _Rows:
+    """One file's rows for ``entries`` and its link tables, inserted in one go."""
+
+    entries: list[tuple[Any, ...]] = field(default_factory=list)
+    authors: list[tuple[int, int, int]] = field(default_factory=list)
+    code: list[tuple[int, int]] = field(default_factory=list)
+    tags: list[tuple[int, int]] = field(default_factory=list)
+
+    def insert(self, conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            "INSERT INTO entries (id, source_id, line, raw, section, fmt, title, title_key,"
+            " year, venue, venue_raw, presentation, topic, paper_url, broken_link,"
+            " arxiv_id, nickname, paper_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.entries,
+        )
+        conn.executemany(
+            "INSERT INTO entry_authors (entry_id, author_id, position) VALUES (?, ?, ?)",
+            self.authors,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO entry_code (entry_id, repo_id) VALUES (?, ?)", self.code
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO entry_tags (entry_id, tag_id) VALUES (?, ?)", self.tags
+        )
+
+
+def _entry_row(
+    entry_id: int, source_id: int, record: PaperRecord, key: str, section: str, paper_id: int
+) -> tuple[Any, ...]:
+    return (
+        entry_id,
+        source_id,
+        record.line,
+        record.raw,
+        section,
+        record.fmt or None,
+        record.title,
+        key,
+        record.year,
+        record.venue,
+        record.venue_raw,
+        record.presentation,
+        record.topic,
+        record.paper_url,
+        int(record.broken_link),
+        record.arxiv_id,
+        record.nickname,
+        paper_id,
+    )
+
+
+def _mention(source_id: int, record: PaperRecord, key: str) -> Mention:
+    return Mention(
+        source_id=source_id,
+        line=record.line,
+        title=record.title,
+        title_key=key,
+        year=record.year,
+        venue=record.venue,
+        presentation=record.presentation,
+        arxiv_id=record.arxiv_id,
+        paper_url=record.paper_url,
+        broken_link=record.broken_link,
+        nickname=record.nickname,
+        authors=tuple(record.authors) if record.authors else None,
+        has_code=bool(record.code),
+    )
+
+
+def _one_per_line(
+    records: Sequence[PaperRecord], name: str, report: FileReport
+) -> list[PaperRecord]:
+    """The records to store: one entry per (file, line) is the schema's identity of a
+    mention, so a second entry on a line becomes a warning."""
+    kept: list[PaperRecord] = []
+    lines: set[int] = set()
+    for record in records:
+        if record.line in lines:
+            report.warnings.append(
+                LineWarning(
+                    file=name,
+                    line=record.line,
+                    raw=record.raw,
+                    reason=f"a second entry on this line was not stored: {record.title!r}",
+                )
+            )
+            continue
+        lines.add(record.line)
+        kept.append(record)
+    return kept
+
+
+class Writer:
+    """Per-invocation state: reference ids, the entries' keys, and the papers to summarize."""
+
+    def __init__(self, conn: sqlite3.Connection, label: str) -> None:
+        self.conn = conn
+        self.label = label
+        self.backed_up: Path | None = None
+        self.keys = KeyIndex(conn)
+        self.lookups = Lookups(conn)
+        self.new_papers = NewPapers(conn)
+        # Papers that existed before this import and whose entries changed.
+        self.touched: set[int] = set()
+        # Reference rows only replaced entries may have named: deleted at the end if unused.
+        self.orphan_candidates: dict[str, set[int]] = {table: set() for table, _, _ in _LINKED}
+
+    def start(self) -> None:
+        self.keys.start()
+
+    def import_file(self, path: Path, fmt: str | None) -> FileReport:
+        """Import one list file (see the module docstring)."""
+        text, notes = read_list(path)
+        digest = content_hash(text)
+        name = path.name
+        stored = find_source(self.conn, path, name, digest)
+        if stored is not None and stored.content_hash == digest:
+            warnings = stored_warnings(self.conn, stored.id, name)
+            return FileReport(
+                path=path,
+                name=name,
+                fmt=stored.fmt,
+                entries=stored.n_entries,
+                unchanged=True,
+                warnings=warnings,
+                notes=notes,
+            )
+        parsed = importers.parse_text(text, file=name, fmt=fmt)
+        if stored is None:
+            source_id = add_source(self.conn, path, name, parsed.fmt, digest)
+        else:
+            source_id = stored.id
+            if stored.n_entries:
+                self._backup_once()
+            self._forget_entries(source_id)
+        report = FileReport(
+            path=path,
+            name=name,
+            fmt=parsed.fmt,
+            warnings=list(parsed.warnings),
+            skipped=parsed.skipped,
+            notes=notes,
+            replaced=stored is not None,
+        )
+        self.store_records(source_id, name, parsed.records, report)
+        self.keys.forget_previous()
+        finish_source(self.conn, source_id, digest, report)
+        if not report.entries:
+            report.notes.append("no paper entries found")
+        return report
+
+    def _link(self, record: PaperRecord, key: str, report: FileReport) -> int:
+        """The paper this record joins, or a new one."""
+        paper_id = self.keys.find_paper(record.arxiv_id, key)
+        if paper_id is None:
+            paper_id = self.new_papers.start()
+            self.keys.new_paper(paper_id)
+            report.new_papers += 1
+        else:
+            report.linked += 1
+        self.keys.add(paper_id, key, record.arxiv_id)
+        return paper_id
+
+    def store_records(
+        self, source_id: int, name: str, records: Sequence[PaperRecord], report: FileReport
+    ) -> None:
+        """Link and store one file's records: one ``executemany`` per table."""
+        kept = _one_per_line(records, name, report)
+        if not kept:
+            return
+        self.keys.expect(len(kept))
+        lookups = self.lookups
+        lookups.resolve_authors(a for r in kept for a in r.authors or ())
+        lookups.resolve_tags(t for r in kept for t in r.tags)
+        lookups.resolve_repos(link for r in kept for link in r.code)
+        row = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+        entry_id = int(row[0])  # SQLite's choice of the next rowid, made explicit
+        rows = _Rows()
+        title_key = normalize.title_key
+        for record in kept:
+            key = title_key(record.title)
+            paper_id = self._link(record, key, report)
+            lookups.ensure_venue(record.venue)
+            lookups.ensure_topic(record.topic)
+            entry_id += 1
+            section = lookups.section_json(record.section)
+            rows.entries.append(_entry_row(entry_id, source_id, record, key, section, paper_id))
+            report.entries += 1
+            if record.authors:
+                rows.authors.extend(
+                    (entry_id, lookups.authors[author], position)
+                    for position, author in enumerate(record.authors)
+                )
+            rows.code.extend((entry_id, lookups.repos[link.url]) for link in record.code)
+            rows.tags.extend((entry_id, lookups.tags[tag]) for tag in record.tags)
+            if paper_id in self.new_papers:
+                self.new_papers.add(paper_id, _mention(source_id, record, key))
+            else:
+                self.touched.add(paper_id)
+        rows.insert(self.conn)
+
+    def _forget_entries(self, source_id: int) -> None:
+        """Delete a changed source's entries (link rows cascade) and warnings."""
+        forgotten = self.keys.forget_source(source_id)
+        self.new_papers.lost_entries(forgotten.papers)
+        self.touched.update(forgotten.papers)
+        for table, column, link in _LINKED:
+            self.orphan_candidates[table].update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT DISTINCT l.{column} FROM {link} l JOIN entries e"
+                    " ON e.id = l.entry_id WHERE e.source_id = ?",
+                    (source_id,),
+                )
+            )
+        self.conn.execute("DELETE FROM entries WHERE source_id = ?", (source_id,))
+        self.conn.execute("DELETE FROM import_warnings WHERE source_id = ?", (source_id,))
+        self.keys.reload(forgotten)
+
+    def _backup_once(self) -> None:
+        """Keep ``<db>.bak`` (the state before this import) before the first replacement
+        of stored entries: a changed list can drop mentions someone curated."""
+        if self.backed_up is None and self.label != ":memory:" and Path(self.label).exists():
+            self.backed_up = backup(self.label)
+
+    def delete_orphans(self) -> None:
+        """Authors, tags and repos only the replaced entries named."""
+        for table, column, link in _LINKED:
+            ids = sorted(self.orphan_candidates[table])
+            for chunk in chunked(ids):
+                self.conn.execute(
+                    f"DELETE FROM {table} WHERE id IN ({placeholders(len(chunk))})"
+                    f" AND NOT EXISTS (SELECT 1 FROM {link} WHERE {column} = {table}.id)",
+                    tuple(chunk),
+                )
