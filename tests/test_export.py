@@ -15,7 +15,6 @@ import pytest
 
 from paperdb.db import open_db
 from paperdb.export import EXPORTERS, export, parse_group_by
-from paperdb.export.bibtex import escape
 from paperdb.export.csv import COLUMNS
 from paperdb.export.json import paper_rows
 from paperdb.export.markdown import render
@@ -97,23 +96,38 @@ def test_bibtex_parses_with_unique_keys(seed_conn: sqlite3.Connection) -> None:
     assert export(seed_conn, "bibtex") == text  # stable
 
 
-def test_bibtex_escapes() -> None:
+def test_bibtex_text_is_latex_and_urls_are_verbatim() -> None:
+    """Text fields read back (LaTeX -> text) to the stored text; url/eprint are verbatim."""
     from pybtex.database import parse_string
+    from pylatexenc.latex2text import LatexNodes2Text
 
     from paperdb.export.bibtex import render as bib
 
     paper = {
         "id": 1,
-        "title": "50% of {R&D} costs $5 #1 a_b ~x^2 \\o/",
+        "title": "β-VAE: 50% of {R&D} costs $5 #1 a_b ~x \\o/",
         "year": 2020,
         "venue": "ICLR",
         "venue_kind": "conference",
-        "authors": ["Zoë Ünal"],
-        "code": [],
+        "authors": ["Zoë Ünal", "Ludwig van Beethoven"],
+        "arxiv_id": "2001.00001",
+        "paper_url": "https://example.org/a_b%20c?x=1&y=2#frag",
+        "code": [{"url": "https://github.com/a/b_c"}],
+        "presentation": "oral",
     }
-    entry = next(iter(parse_string(bib([paper]), "bibtex").entries.values()))
-    assert entry.fields["title"] == "{" + escape(paper["title"]) + "}"
-    assert str(entry.persons["author"][0]) == "Ünal, Zoë"
+    text = bib([paper], {1: "unal2020vae"})
+    assert text.isascii()
+    entry = parse_string(text, "bibtex").entries["unal2020vae"]
+    to_text = LatexNodes2Text().latex_to_text
+    assert to_text(entry.fields["title"]) == paper["title"]
+    assert entry.fields["url"] == paper["paper_url"]
+    assert entry.fields["eprint"] == "2001.00001"
+    assert to_text(entry.fields["note"]) == "oral; code: https://github.com/a/b_c"
+    names = [to_text(str(person)) for person in entry.persons["author"]]
+    assert names == ["Ünal, Zoë", "van Beethoven, Ludwig"]
+    assert "key" not in entry.fields
+    bare = parse_string(bib([{**paper, "authors": []}], {1: "k"}), "bibtex").entries["k"]
+    assert to_text(bare.fields["key"]) == paper["title"]
 
 
 def test_csv_and_jsonl(seed_conn: sqlite3.Connection) -> None:

@@ -60,6 +60,7 @@ class Presentation(StrEnum):
 class ExportFormat(StrEnum):
     markdown = "markdown"
     bibtex = "bibtex"
+    csl_json = "csl-json"
     csv = "csv"
     json = "json"
     jsonl = "jsonl"

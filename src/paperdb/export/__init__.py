@@ -52,8 +52,18 @@ def _csv(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> It
 
 def _bibtex(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
     from paperdb.export import bibtex
+    from paperdb.export.keys import cite_keys
 
-    yield bibtex.render(papers)
+    papers = list(papers)
+    yield bibtex.render(papers, cite_keys(conn, papers))
+
+
+def _csl_json(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
+    from paperdb.export import csl_json
+    from paperdb.export.keys import cite_keys
+
+    papers = list(papers)
+    yield csl_json.render(papers, cite_keys(conn, papers))
 
 
 def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) -> Iterator[str]:
@@ -66,6 +76,7 @@ def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) 
 EXPORTERS: dict[str, Exporter] = {
     "markdown": _markdown,
     "bibtex": _bibtex,
+    "csl-json": _csl_json,
     "csv": _csv,
     "json": _json,
     "jsonl": _jsonl,

@@ -1,63 +1,62 @@
-"""BibTeX export: one entry per paper with a unique, stable key.
+"""BibTeX export, written by pybtex: one entry per paper, keyed by :mod:`paperdb.export.keys`.
 
 Entry type by venue kind: ``@inproceedings`` for conferences and workshops,
-``@article`` for journals, ``@misc`` for preprints and unknown venues. Values are
-escaped for LaTeX (``& % $ # _ { } ~ ^ \\``), so every value has balanced braces; the
-title is double-braced to keep its capitalisation. Keys are ``<first author's last
-name><year><first title word>`` (``<first title word><year>`` without authors), ASCII, lower case; a clash gets
-``b``, ``c``, ... in paper-id order, so keys only change when the papers do.
+``@article`` for journals, ``@misc`` for preprints and unknown venues. Text fields are
+plain text turned into LaTeX by pylatexenc (``β`` -> ``\\ensuremath{\\beta}``, ``%`` ->
+``\\%``), so pdflatex reads them without a Unicode error; the title is braced once more
+to keep its capitalisation. ``url``, ``doi`` and ``eprint`` are verbatim fields in
+BibTeX, biblatex and pandoc, so they are written exactly as stored. An entry without
+authors gets a ``key`` field (BibTeX sorts by it).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
-from typing import Any
+import io
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards"}
+if TYPE_CHECKING:
+    from pybtex.database import Entry
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+VERBATIM = frozenset({"url", "doi", "eprint"})
 
 
-def escape(text: str) -> str:
-    r"""LaTeX-escape a value.
+@cache
+def _encoder() -> UnicodeToLatexEncoder:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    >>> escape("R&D: 50% of {x}_1 ~ $5")
-    'R\\&D: 50\\% of \\{x\\}\\_1 \\textasciitilde{} \\$5'
+    # Characters with no LaTeX name (CJK) are kept: lossless, and xelatex/lualatex or a
+    # CJK package read them.
+    return UnicodeToLatexEncoder(
+        non_ascii_only=False, unknown_char_policy="keep", unknown_char_warning=False
+    )
+
+
+def latex(text: str) -> str:
+    r"""Plain text as LaTeX.
+
+    >>> print(latex("β-VAE: 50% of {R&D} costs $5 #1 a_b ~x^2 \\o/"))
+    \ensuremath{\beta}-VAE: 50\% of \{R\&D\} costs \$5 \#1 a\_b {\textasciitilde}x{\textasciicircum}2 {\textbackslash}o/
     """
-    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], text)
+    return str(_encoder().unicode_to_latex(text))
 
 
-def _ascii_word(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
+def verbatim(value: str) -> str:
+    """A verbatim field's value: as stored, unbalanced braces percent-encoded.
 
-
-def base_key(paper: dict[str, Any]) -> str:
-    """The key before clash suffixes.
-
-    >>> base_key({"title": "The Lottery Ticket Hypothesis", "year": 2019, "authors": ["Jonathan Frankle"]})
-    'frankle2019lottery'
+    >>> verbatim("https://x.org/a_b%20c#d"), verbatim("https://x.org/{a")
+    ('https://x.org/a_b%20c#d', 'https://x.org/%7Ba')
     """
-    words = [_ascii_word(w) for w in paper["title"].split()]
-    words = [w for w in words if w]
-    first = next((w for w in words if w not in _STOP), words[0] if words else "paper")
-    authors = paper.get("authors") or []
-    last = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else ""
-    year = str(paper["year"]) if paper.get("year") else ""
-    return f"{last}{year}{first}" if last else f"{first}{year}"
+    depth = 0
+    for ch in value:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth == 0:
+        return value
+    return value.replace("{", "%7B").replace("}", "%7D")
 
 
 def entry_type(kind: str | None) -> str:
@@ -66,39 +65,55 @@ def entry_type(kind: str | None) -> str:
     )
 
 
-def render(papers: Iterable[dict[str, Any]]) -> str:
-    """The .bib text; empty when there are no papers."""
-    papers = sorted(papers, key=lambda p: p["id"])  # keys are assigned in id order
-    used: set[str] = set()
-    chunks: list[str] = []
-    for paper in papers:
-        key = base_key(paper)
-        suffix = 0
-        while key + (chr(ord("a") + suffix) if suffix else "") in used:
-            suffix += 1
-            if suffix > 25:
-                key, suffix = f"{key}x{paper['id']}", 0
-        key += chr(ord("a") + suffix) if suffix else ""
-        used.add(key)
-        kind = entry_type(paper.get("venue_kind"))
-        fields: list[tuple[str, str]] = [("title", "{" + escape(paper["title"]) + "}")]
-        if paper.get("authors"):
-            fields.append(("author", " and ".join(escape(a) for a in paper["authors"])))
-        if paper.get("venue"):
-            place = {"inproceedings": "booktitle", "article": "journal"}.get(kind)
-            fields.append((place or "howpublished", escape(paper["venue"])))
-        if paper.get("year"):
-            fields.append(("year", str(paper["year"])))
-        if paper.get("arxiv_id"):
-            fields += [("eprint", escape(paper["arxiv_id"])), ("archiveprefix", "arXiv")]
-        if paper.get("paper_url"):
-            fields.append(("url", escape(paper["paper_url"])))
-        notes = []
-        if paper.get("presentation"):
-            notes.append(paper["presentation"])
-        notes += [repo["url"] for repo in paper.get("code", [])]
-        if notes:
-            fields.append(("note", escape("; ".join(notes))))
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        chunks.append(f"@{kind}{{{key},\n{body}\n}}\n")
-    return "\n".join(chunks)
+def _entry(paper: dict[str, Any]) -> Entry:
+    from pybtex.database import Entry, Person
+
+    kind = entry_type(paper.get("venue_kind"))
+    fields: dict[str, str] = {"title": "{" + latex(paper["title"]) + "}"}
+    if paper.get("venue"):
+        place = {"inproceedings": "booktitle", "article": "journal"}.get(kind, "howpublished")
+        fields[place] = latex(paper["venue"])
+    if paper.get("year"):
+        fields["year"] = str(paper["year"])
+    if paper.get("arxiv_id"):
+        fields["eprint"] = verbatim(paper["arxiv_id"])
+        fields["archiveprefix"] = "arXiv"
+    if paper.get("paper_url"):
+        fields["url"] = verbatim(paper["paper_url"])
+    notes = [paper["presentation"]] if paper.get("presentation") else []
+    notes += [f"code: {repo['url']}" for repo in paper.get("code", [])]
+    if notes:
+        fields["note"] = latex("; ".join(notes))
+    authors = paper.get("authors") or []
+    if not authors:
+        fields["key"] = latex(paper["title"])
+    persons = {"author": [Person(latex(name)) for name in authors]} if authors else {}
+    return Entry(kind, fields=fields, persons=persons)
+
+
+def _writer() -> Any:
+    from pybtex.database.output.bibtex import Writer
+
+    class _Writer(Writer):  # type: ignore[misc]  # pybtex has no type hints
+        """pybtex's writer for values that are already LaTeX (or verbatim)."""
+
+        def _encode(self, text: str) -> str:
+            return text
+
+        def quote(self, s: str) -> str:
+            self.check_braces(s)
+            return "{" + s + "}"
+
+    return _Writer()
+
+
+def render(papers: Iterable[dict[str, Any]], keys: Mapping[int, str]) -> str:
+    """The .bib text, entries in the order given; empty when there are no papers."""
+    from pybtex.database import BibliographyData
+
+    data = BibliographyData({keys[p["id"]]: _entry(p) for p in papers})
+    if not data.entries:
+        return ""
+    stream = io.StringIO()
+    _writer().write_stream(data, stream)
+    return stream.getvalue()
