@@ -27,6 +27,11 @@ EXPECTED_COLUMNS = {
         "n_entries",
         "n_warnings",
         "imported_at",
+        # 0006_living_lists
+        "origin",
+        "revision",
+        "etag",
+        "last_modified",
     ],
     "venues": ["name", "kind"],
     "venue_aliases": ["alias", "venue"],
@@ -69,6 +74,9 @@ EXPECTED_COLUMNS = {
         "arxiv_id",
         "nickname",
         "paper_id",
+        # 0006_living_lists
+        "first_seen",
+        "added",
     ],
     "entry_authors": ["entry_id", "author_id", "position"],
     "entry_code": ["entry_id", "repo_id"],
@@ -235,3 +243,33 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 def test_folder_as_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="folder"):
         open_db(tmp_path)
+
+
+def test_living_lists_migration_gives_existing_mentions_their_import_time(
+    tmp_path: Path,
+) -> None:
+    older = tmp_path / "older"
+    older.mkdir()
+    for file in migration_files():
+        if file.stem < "0006":
+            (older / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    load_migrations(older).apply(Database(conn))
+    conn.execute(
+        "INSERT INTO sources (path, name, content_hash, imported_at)"
+        " VALUES ('/l.md', 'l.md', 'x', '2025-01-02T03:04:05+00:00')"
+    )
+    conn.execute("INSERT INTO papers (id, title, title_key, created_at) VALUES (1, 'T', 't', 'c')")
+    conn.execute(
+        "INSERT INTO entries (source_id, line, raw, title, title_key, paper_id)"
+        " VALUES (1, 1, '- T', 'T', 't', 1)"
+    )
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT first_seen, added FROM entries").fetchall() == [
+        ("2025-01-02T03:04:05+00:00", 0)
+    ]
+    assert db.execute("SELECT origin FROM sources").fetchall() == [(None,)]
+    db.close()

@@ -8,6 +8,7 @@ anything about SQLite.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +71,33 @@ class ParsedList:
     records: list[PaperRecord] = field(default_factory=list)
     warnings: list[LineWarning] = field(default_factory=list)
     skipped: int = 0  # lines in non-paper sections/tables (TOC, People, legends) passed over
+
+
+@dataclass(frozen=True, slots=True)
+class ListFile:
+    """One list file to import: its identity and where its text comes from.
+
+    A local file has a ``path`` (read when it is imported); a fetched one has ``data``;
+    with neither, the server said the file has not changed since the last fetch.
+    """
+
+    identity: str  # sources.path: a resolved local path, a URL, github:OWNER/REPO/PATH
+    name: str  # file name, for messages
+    path: Path | None = None
+    data: bytes | None = None
+    origin: str | None = None  # what `paperdb sync` reads it from; None: a plain local file
+    revision: str | None = None  # the git commit it was read at
+    etag: str | None = None  # HTTP validators of the fetch
+    last_modified: str | None = None
+
+    @classmethod
+    def local(cls, path: Path, origin: str | None = None, revision: str | None = None) -> ListFile:
+        return cls(str(path.resolve()), path.name, path=path, origin=origin, revision=revision)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.path is None and self.data is None
+
+    @property
+    def size(self) -> int:
+        return len(self.data or b"") if self.path is None else self.path.stat().st_size

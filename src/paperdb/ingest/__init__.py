@@ -13,7 +13,7 @@ repos), ``sources`` (the sources table), ``bulk`` (index rebuilds for large load
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,23 +24,24 @@ from paperdb.ingest.bulk import bulk_indexing, deferred_indexes
 from paperdb.ingest.reference import load_reference_data
 from paperdb.ingest.report import FileReport, ImportReport, Progress, nothing_found
 from paperdb.ingest.writer import Writer
+from paperdb.models import ListFile
 from paperdb.papers import SUMMARY, refresh_papers
 from paperdb.reader import collect_paths
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-__all__ = ["FileReport", "ImportReport", "Progress", "import_paths"]
+__all__ = ["FileReport", "ImportReport", "Progress", "import_files", "import_paths"]
 
 
 def _store_files(
-    writer: Writer, files: list[Path], fmt: str | None, progress: Progress | None
+    writer: Writer, files: Sequence[ListFile], fmt: str | None, progress: Progress | None
 ) -> ImportReport:
     report = ImportReport()
-    for done, path in enumerate(files):
+    for done, file in enumerate(files):
         if progress is not None:
-            progress(done, len(files), path.name)
-        report.files.append(writer.import_file(path, fmt))
+            progress(done, len(files), file.name)
+        report.files.append(writer.import_file(file, fmt))
     if progress is not None:
         progress(len(files), len(files), "")
     if files and not report.entries:
@@ -64,15 +65,31 @@ def import_paths(
             no file holds a paper entry (then nothing is written).
         DatabaseBusyError: another process is writing to the database.
     """
+    files = [ListFile.local(path) for path in collect_paths(paths)]
+    return import_files(db, files, fmt, progress)
+
+
+def import_files(
+    db: Database,
+    files: Sequence[ListFile],
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import these list files (local or fetched) in one transaction; see :func:`import_paths`.
+
+    Raises:
+        InputError: a file is unreadable, ``fmt`` is not a known format, or no file
+            holds a paper entry (then nothing is written).
+        DatabaseBusyError: another process is writing to the database.
+    """
     if fmt is not None and fmt not in importers.FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(importers.FORMATS)}")
-    files = collect_paths(paths)
     conn = db.conn
     writer = Writer(conn, db_label(db))
     with write_transaction(db):
         load_reference_data(conn)
         writer.start()
-        with deferred_indexes(conn, files):
+        with deferred_indexes(conn, sum(file.size for file in files)):
             report = _store_files(writer, files, fmt, progress)
             new = writer.new_papers
             with bulk_indexing(conn, new.count()):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 BULK_MIN_NEW = 5_000  # new papers from which indexing them in bulk pays off
 BULK_MIN_BYTES = 1 << 20  # list files from which an empty database is loaded in bulk
@@ -64,19 +63,15 @@ def _empty(conn: sqlite3.Connection, table: str) -> bool:
 
 
 @contextmanager
-def deferred_indexes(conn: sqlite3.Connection, files: Sequence[Path]) -> Iterator[None]:
+def deferred_indexes(conn: sqlite3.Connection, size: int) -> Iterator[None]:
     """Build the secondary indexes of ``entries`` and ``papers`` after a bulk load.
 
-    Only when both tables are empty and the files are large: inserting rows in random
+    Only when both tables are empty and the files (``size`` bytes) are large: inserting rows in random
     key order into seven indexes costs more than sorting once. The indexes are dropped
     and re-created from their stored SQL; the import reads none of them meanwhile (its
     key maps are complete on an empty database).
     """
-    if (
-        sum(path.stat().st_size for path in files) < BULK_MIN_BYTES
-        or not _empty(conn, "entries")
-        or not _empty(conn, "papers")
-    ):
+    if size < BULK_MIN_BYTES or not _empty(conn, "entries") or not _empty(conn, "papers"):
         yield
         return
     indexes = [

@@ -17,7 +17,7 @@ to be read, ``done`` the files finished) and once at the end with ``done == tota
 class FileReport:
     """What importing one file did."""
 
-    path: Path
+    identity: str  # the source's path (a resolved local path, or where it was fetched)
     name: str
     fmt: str
     entries: int = 0  # entries stored for this file (for an unchanged file: already stored)
@@ -28,6 +28,10 @@ class FileReport:
     unchanged: bool = False  # same content as the last import: nothing was written
     replaced: bool = False  # imported before with other content: its entries were replaced
     notes: list[str] = field(default_factory=list)  # e.g. "decoded as GB18030"
+    # For a replaced file, its entries against the previous import (paperdb.changes).
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
 
     @property
     def status(self) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
 from paperdb.db import utc_now
 from paperdb.ingest.report import FileReport
-from paperdb.models import LineWarning
+from paperdb.models import LineWarning, ListFile
 
 
 def content_hash(text: str) -> str:
@@ -28,31 +27,52 @@ class StoredSource:
 
 
 def find_source(
-    conn: sqlite3.Connection, path: Path, name: str, digest: str
+    conn: sqlite3.Connection, file: ListFile, digest: str | None
 ) -> StoredSource | None:
-    """The stored source of this file: same path, else the same file moved (same name,
-    same content; its path is updated)."""
-    resolved = str(path.resolve())
+    """The stored source of this file: same identity, else (a local file only) the same
+    file moved: same name, same content; its path is updated."""
     columns = "id, content_hash, format, n_entries"
-    row = conn.execute(f"SELECT {columns} FROM sources WHERE path = ?", (resolved,)).fetchone()
-    if row is None:
+    row = conn.execute(f"SELECT {columns} FROM sources WHERE path = ?", (file.identity,)).fetchone()
+    if row is None and file.path is not None and digest is not None:
         row = conn.execute(
             f"SELECT {columns} FROM sources WHERE name = ? AND content_hash = ? ORDER BY id LIMIT 1",
-            (name, digest),
+            (file.name, digest),
         ).fetchone()
         if row is not None:
-            conn.execute("UPDATE sources SET path = ? WHERE id = ?", (resolved, row[0]))
+            conn.execute("UPDATE sources SET path = ? WHERE id = ?", (file.identity, row[0]))
     return None if row is None else StoredSource(int(row[0]), row[1], row[2] or "", row[3])
 
 
-def add_source(conn: sqlite3.Connection, path: Path, name: str, fmt: str, digest: str) -> int:
+def add_source(conn: sqlite3.Connection, file: ListFile, fmt: str, digest: str) -> int:
     """A new source row; returns its id."""
     cur = conn.execute(
         "INSERT INTO sources (path, name, format, content_hash, imported_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (str(path.resolve()), name, fmt, digest, utc_now()),
+        (file.identity, file.name, fmt, digest, utc_now()),
     )
     return int(cur.lastrowid or 0)
+
+
+def remember_origin(conn: sqlite3.Connection, source_id: int, file: ListFile) -> None:
+    """Where the file was read from, for ``paperdb sync`` (a plain local file: nothing)."""
+    if file.origin is None:
+        return
+    conn.execute(
+        "UPDATE sources SET origin = ?, revision = ?, etag = ?, last_modified = ?"
+        " WHERE id = ? AND (origin IS NOT ? OR revision IS NOT ? OR etag IS NOT ?"
+        " OR last_modified IS NOT ?)",
+        (
+            file.origin,
+            file.revision,
+            file.etag,
+            file.last_modified,
+            source_id,
+            file.origin,
+            file.revision,
+            file.etag,
+            file.last_modified,
+        ),
+    )
 
 
 def finish_source(

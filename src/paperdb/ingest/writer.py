@@ -16,21 +16,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paperdb import importers, normalize
-from paperdb.db import backup, chunked, placeholders
+from paperdb import changes, importers, normalize
+from paperdb.db import backup, chunked, placeholders, utc_now
+from paperdb.errors import InputError
 from paperdb.ingest.keys import KeyIndex
 from paperdb.ingest.lookups import Lookups
 from paperdb.ingest.new_papers import Mention, NewPapers
 from paperdb.ingest.report import FileReport
 from paperdb.ingest.sources import (
+    StoredSource,
     add_source,
     content_hash,
     find_source,
     finish_source,
+    remember_origin,
     stored_warnings,
 )
-from paperdb.models import LineWarning, PaperRecord
-from paperdb.reader import read_list
+from paperdb.models import LineWarning, ListFile, PaperRecord
+from paperdb.reader import decode, read_list
 
 # Reference rows an entry points at through a link table: (table, column, link table).
 _LINKED = (
@@ -38,6 +41,15 @@ _LINKED = (
     ("tags", "tag_id", "entry_tags"),
     ("code_repos", "repo_id", "entry_code"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMention:
+    """A mention of a changed file as stored before it is replaced."""
+
+    mention: changes.Mention
+    first_seen: str | None
+    added: int
 
 
 @dataclass(slots=True)
@@ -53,8 +65,8 @@ class _Rows:
         conn.executemany(
             "INSERT INTO entries (id, source_id, line, raw, section, fmt, title, title_key,"
             " year, venue, venue_raw, presentation, topic, paper_url, broken_link,"
-            " arxiv_id, nickname, paper_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " arxiv_id, nickname, paper_id, first_seen, added)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.entries,
         )
         conn.executemany(
@@ -70,7 +82,13 @@ class _Rows:
 
 
 def _entry_row(
-    entry_id: int, source_id: int, record: PaperRecord, key: str, section: str, paper_id: int
+    entry_id: int,
+    source_id: int,
+    record: PaperRecord,
+    key: str,
+    section: str,
+    paper_id: int,
+    seen: tuple[str, int],
 ) -> tuple[Any, ...]:
     return (
         entry_id,
@@ -91,6 +109,7 @@ def _entry_row(
         record.arxiv_id,
         record.nickname,
         paper_id,
+        *seen,
     )
 
 
@@ -153,33 +172,31 @@ class Writer:
     def start(self) -> None:
         self.keys.start()
 
-    def import_file(self, path: Path, fmt: str | None) -> FileReport:
+    def import_file(self, file: ListFile, fmt: str | None) -> FileReport:
         """Import one list file (see the module docstring)."""
-        text, notes = read_list(path)
+        if file.not_modified:
+            return self._not_modified(file)
+        text, notes = (
+            read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
+        )
         digest = content_hash(text)
-        name = path.name
-        stored = find_source(self.conn, path, name, digest)
+        name = file.name
+        stored = find_source(self.conn, file, digest)
         if stored is not None and stored.content_hash == digest:
-            warnings = stored_warnings(self.conn, stored.id, name)
-            return FileReport(
-                path=path,
-                name=name,
-                fmt=stored.fmt,
-                entries=stored.n_entries,
-                unchanged=True,
-                warnings=warnings,
-                notes=notes,
-            )
+            remember_origin(self.conn, stored.id, file)
+            return self._unchanged(file, stored, notes)
         parsed = importers.parse_text(text, file=name, fmt=fmt)
+        previous: list[StoredMention] | None = None
         if stored is None:
-            source_id = add_source(self.conn, path, name, parsed.fmt, digest)
+            source_id = add_source(self.conn, file, parsed.fmt, digest)
         else:
             source_id = stored.id
             if stored.n_entries:
                 self._backup_once()
-            self._forget_entries(source_id)
+            previous = self._forget_entries(source_id)
+        remember_origin(self.conn, source_id, file)
         report = FileReport(
-            path=path,
+            identity=file.identity,
             name=name,
             fmt=parsed.fmt,
             warnings=list(parsed.warnings),
@@ -187,12 +204,31 @@ class Writer:
             notes=notes,
             replaced=stored is not None,
         )
-        self.store_records(source_id, name, parsed.records, report)
+        self.store_records(source_id, name, parsed.records, report, previous)
         self.keys.forget_previous()
         finish_source(self.conn, source_id, digest, report)
         if not report.entries:
             report.notes.append("no paper entries found")
         return report
+
+    def _unchanged(self, file: ListFile, stored: StoredSource, notes: list[str]) -> FileReport:
+        return FileReport(
+            identity=file.identity,
+            name=file.name,
+            fmt=stored.fmt,
+            entries=stored.n_entries,
+            unchanged=True,
+            warnings=stored_warnings(self.conn, stored.id, file.name),
+            notes=notes,
+        )
+
+    def _not_modified(self, file: ListFile) -> FileReport:
+        """The server said the file did not change since it was fetched last."""
+        stored = find_source(self.conn, file, None)
+        if stored is None:
+            raise InputError(f"{file.identity}: not modified upstream, but not in the database")
+        remember_origin(self.conn, stored.id, file)
+        return self._unchanged(file, stored, [])
 
     def _link(self, record: PaperRecord, key: str, report: FileReport) -> int:
         """The paper this record joins, or a new one."""
@@ -207,10 +243,20 @@ class Writer:
         return paper_id
 
     def store_records(
-        self, source_id: int, name: str, records: Sequence[PaperRecord], report: FileReport
+        self,
+        source_id: int,
+        name: str,
+        records: Sequence[PaperRecord],
+        report: FileReport,
+        previous: Sequence[StoredMention] | None = None,
     ) -> None:
-        """Link and store one file's records: one ``executemany`` per table."""
+        """Link and store one file's records: one ``executemany`` per table.
+
+        ``previous`` are the mentions an earlier import of this file stored: a record
+        that continues one of them keeps its first-seen time (:mod:`paperdb.changes`).
+        """
         kept = _one_per_line(records, name, report)
+        seen = self._first_seen(kept, previous, report)
         if not kept:
             return
         self.keys.expect(len(kept))
@@ -222,14 +268,16 @@ class Writer:
         entry_id = int(row[0])  # SQLite's choice of the next rowid, made explicit
         rows = _Rows()
         title_key = normalize.title_key
-        for record in kept:
+        for index, record in enumerate(kept):
             key = title_key(record.title)
             paper_id = self._link(record, key, report)
             lookups.ensure_venue(record.venue)
             lookups.ensure_topic(record.topic)
             entry_id += 1
             section = lookups.section_json(record.section)
-            rows.entries.append(_entry_row(entry_id, source_id, record, key, section, paper_id))
+            rows.entries.append(
+                _entry_row(entry_id, source_id, record, key, section, paper_id, seen[index])
+            )
             report.entries += 1
             if record.authors:
                 rows.authors.extend(
@@ -244,8 +292,39 @@ class Writer:
                 self.touched.add(paper_id)
         rows.insert(self.conn)
 
-    def _forget_entries(self, source_id: int) -> None:
-        """Delete a changed source's entries (link rows cascade) and warnings."""
+    @staticmethod
+    def _first_seen(
+        kept: Sequence[PaperRecord],
+        previous: Sequence[StoredMention] | None,
+        report: FileReport,
+    ) -> list[tuple[str, int]]:
+        """(first_seen, added) per record: inherited from the mention it continues, else
+        now, marked as added when the list was imported before."""
+        now = utc_now()
+        if previous is None:
+            return [(now, 0)] * len(kept)
+        title_key = normalize.title_key
+        found = changes.compare(
+            [m.mention for m in previous],
+            [changes.Mention(r.raw, title_key(r.title), r.arxiv_id) for r in kept],
+        )
+        report.added, report.removed, report.changed = found.new, found.removed, found.changed
+        return [
+            (now, 1) if i is None else (previous[i].first_seen or now, previous[i].added)
+            for i in found.previous
+        ]
+
+    def _forget_entries(self, source_id: int) -> list[StoredMention]:
+        """Delete a changed source's entries (link rows cascade) and warnings; returns
+        what identifies them across imports."""
+        previous = [
+            StoredMention(changes.Mention(raw, key, arxiv_id), first_seen, added)
+            for raw, key, arxiv_id, first_seen, added in self.conn.execute(
+                "SELECT raw, title_key, arxiv_id, first_seen, added FROM entries"
+                " WHERE source_id = ? ORDER BY line",
+                (source_id,),
+            )
+        ]
         forgotten = self.keys.forget_source(source_id)
         self.new_papers.lost_entries(forgotten.papers)
         self.touched.update(forgotten.papers)
@@ -261,6 +340,7 @@ class Writer:
         self.conn.execute("DELETE FROM entries WHERE source_id = ?", (source_id,))
         self.conn.execute("DELETE FROM import_warnings WHERE source_id = ?", (source_id,))
         self.keys.reload(forgotten)
+        return previous
 
     def _backup_once(self) -> None:
         """Keep ``<db>.bak`` (the state before this import) before the first replacement
