@@ -94,6 +94,11 @@ EXPECTED_VIEWS = {
     "paper_authors": ["paper_id", "author_id"],
     "paper_code": ["paper_id", "repo_id"],
     "paper_tags": ["paper_id", "tag_id"],
+    # 0005_web_views
+    "paper_list": ["id", "title", "year", "venue", "topics", "authors", "code", "lists",
+                   "sources", "has_code"],
+    "mentions": ["paper_id", "source", "line", "raw", "title", "year", "venue", "presentation",
+                 "topic", "paper_url"],
 }
 
 
