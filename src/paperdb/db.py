@@ -217,9 +217,10 @@ def _connect(file: Path, *, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def backup(path: str | Path) -> Path:
+def backup(path: str | Path, target: Path | None = None) -> Path:
     """Copy the committed state of the database at ``path`` to ``<path>.bak`` (one
-    generation: an older ``.bak`` is replaced). Call it before a destructive command.
+    generation: an older ``.bak`` is replaced), or to ``target``. Call it before a
+    destructive command; ``paperdb publish`` copies with it too.
 
     The copy is made by SQLite's online backup API from a separate connection, so it
     is consistent even while this process holds the write lock (it sees the last
@@ -230,8 +231,8 @@ def backup(path: str | Path) -> Path:
         DatabaseError: the backup cannot be written (disk full, read-only folder).
     """
     file = Path(path)
-    target = file.with_name(file.name + ".bak")
-    partial = file.with_name(f".{file.name}.bak.{os.getpid()}.tmp")
+    target = target if target is not None else file.with_name(file.name + ".bak")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         source = sqlite3.connect(
             f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
