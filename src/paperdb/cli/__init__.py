@@ -1,7 +1,8 @@
 """The ``paperdb`` command line: parse options, call one library function, render, exit.
 
 One module per command group registers its commands on :data:`app`: ``admin``
-(import, db-path, migrate), ``query`` (export and the query commands).
+(import, db-path, migrate), ``query`` (export and the query commands), ``web`` (serve,
+publish).
 
 Data goes to stdout; progress, summaries, warnings and errors go to stderr. Heavy modules
 (sqlite_utils, the importers) are imported inside the commands so ``paperdb --help``
@@ -175,4 +176,4 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
 
 
 # Command modules register themselves on `app`; imported last so they can use the above.
-from paperdb.cli import admin, curate, query  # noqa: E402, F401
+from paperdb.cli import admin, curate, query, web  # noqa: E402, F401
