@@ -52,16 +52,22 @@ def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_conn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    """A read connection to a database built from the bundled seed lists (per module)."""
+def seed_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file built from the bundled seed lists (per module), named paperdb.db."""
     from paperdb.db import seed_dir
     from paperdb.ingest import import_paths
     from paperdb.reader import collect_paths
 
-    path = tmp_path_factory.mktemp("seeds") / "seed.db"
+    path = tmp_path_factory.mktemp("seeds") / "paperdb.db"
     db = open_db(path)
     import_paths(db, collect_paths([seed_dir()]))
     db.close()
-    conn = sqlite3.connect(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed_conn(seed_db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A read connection to :func:`seed_db_path` (per module)."""
+    conn = sqlite3.connect(seed_db_path)
     yield conn
     conn.close()
