@@ -95,10 +95,30 @@ EXPECTED_VIEWS = {
     "paper_code": ["paper_id", "repo_id"],
     "paper_tags": ["paper_id", "tag_id"],
     # 0005_web_views
-    "paper_list": ["id", "title", "year", "venue", "topics", "authors", "code", "lists",
-                   "sources", "has_code"],
-    "mentions": ["paper_id", "source", "line", "raw", "title", "year", "venue", "presentation",
-                 "topic", "paper_url"],
+    "paper_list": [
+        "id",
+        "title",
+        "year",
+        "venue",
+        "topics",
+        "authors",
+        "code",
+        "lists",
+        "sources",
+        "has_code",
+    ],
+    "mentions": [
+        "paper_id",
+        "source",
+        "line",
+        "raw",
+        "title",
+        "year",
+        "venue",
+        "presentation",
+        "topic",
+        "paper_url",
+    ],
 }
 
 
