@@ -105,6 +105,26 @@ def test_paper_page_shows_every_mention(server: Server, seed_db_path: Path) -> N
     assert server.get("/paperdb/papers/999999").status == 404
 
 
+def test_mentions_link_to_their_origin(seed_db_path: Path, tmp_path: Path) -> None:
+    from paperdb.db import backup
+    from paperdb.web import paper_page
+
+    copy = backup(seed_db_path, tmp_path / "paperdb.db")
+    conn = sqlite3.connect(copy)
+    paper_id, source_id, name = conn.execute(
+        "SELECT e.paper_id, s.id, s.name FROM entries e JOIN sources s ON s.id = e.source_id"
+        " ORDER BY e.id LIMIT 1"
+    ).fetchone()
+    conn.execute(
+        "UPDATE sources SET origin = 'github:lab/list', path = 'github:lab/list/lists/a.md',"
+        " revision = 'c0ffee' WHERE id = ?",
+        (source_id,),
+    )
+    for mention in paper_page(conn, paper_id)["mentions"]:
+        expected = f"https://github.com/lab/list/blob/c0ffee/lists/a.md#L{mention['line']}"
+        assert mention["link"] == (expected if mention["source"] == name else None)
+
+
 def test_nothing_can_be_written(server: Server, seed_db_path: Path) -> None:
     before = digest(seed_db_path)
     for path in ("/paperdb/papers", "/paperdb", "/paperdb/papers/1", "/-/logout"):

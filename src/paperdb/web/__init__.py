@@ -97,36 +97,33 @@ def metadata(database: str, *, sql: bool = False) -> dict[str, Any]:
 _GITHUB = re.compile(r"github:(?P<repo>[^/@]+/[^/@]+)(?:@(?P<ref>[^/]+))?(?:/(?P<path>.+))?")
 
 
-def origin_url(origin: str | None, line: int) -> str | None:
-    """A link to ``line`` of a source at its origin, or None for a local file.
+def origin_url(identity: str, line: int, revision: str | None = None) -> str | None:
+    """A link to ``line`` of a fetched source (``sources.path`` of a source with an
+    origin, and the commit it was read at), or None where there is no web page to show.
 
-    >>> origin_url("github:lead/awesome@main/lists/a.md", 7)
-    'https://github.com/lead/awesome/blob/main/lists/a.md#L7'
-    >>> origin_url("github:lead/awesome", 3)
-    'https://github.com/lead/awesome/blob/HEAD/README.md#L3'
+    >>> origin_url("github:lead/awesome/lists/a.md", 7, "abc123")
+    'https://github.com/lead/awesome/blob/abc123/lists/a.md#L7'
+    >>> origin_url("github:lead/awesome@dev/README.md", 3)
+    'https://github.com/lead/awesome/blob/dev/README.md#L3'
     >>> origin_url("https://example.org/list.md", 3), origin_url("/home/me/list.md", 3)
     ('https://example.org/list.md', None)
     """
-    if not origin:
-        return None
-    found = _GITHUB.fullmatch(origin)
+    found = _GITHUB.fullmatch(identity)
     if found:
-        ref = found["ref"] or "HEAD"
+        ref = revision or found["ref"] or "HEAD"
         path = found["path"] or "README.md"
         return f"https://github.com/{found['repo']}/blob/{ref}/{path}#L{line}"
-    if origin.startswith(("https://github.com/", "http://github.com/")) and "/blob/" in origin:
-        return f"{origin}#L{line}"
-    if origin.startswith(("https://", "http://")):
-        return origin
+    if identity.startswith(("https://github.com/", "http://github.com/")) and "/blob/" in identity:
+        return f"{identity}#L{line}"
+    if identity.startswith(("https://", "http://")):
+        return identity
     return None
 
 
-def _origins(conn: sqlite3.Connection) -> dict[str, str | None]:
-    """Source name -> origin, when the schema records origins (sources.origin)."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
-    if "origin" not in columns:
-        return {}
-    return dict(conn.execute("SELECT name, origin FROM sources").fetchall())
+def _links(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
+    """Source name -> (identity, revision) of the sources fetched from an origin."""
+    rows = conn.execute("SELECT name, path, revision FROM sources WHERE origin IS NOT NULL")
+    return {name: (path, revision) for name, path, revision in rows}
 
 
 def paper_page(conn: sqlite3.Connection, paper_id: int) -> dict[str, Any]:
@@ -139,10 +136,11 @@ def paper_page(conn: sqlite3.Connection, paper_id: int) -> dict[str, Any]:
     from paperdb.show import show
 
     paper = show(conn, paper_id)
-    origins = _origins(conn)
+    links = _links(conn)
     topics = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM topics").fetchall())
     for mention in paper["mentions"]:
-        mention["link"] = origin_url(origins.get(mention["source"]), mention["line"])
+        where = links.get(mention["source"])
+        mention["link"] = origin_url(where[0], mention["line"], where[1]) if where else None
         mention["topic_name"] = topics.get(mention["topic"], mention["topic"])
     paper["topic_names"] = [topics.get(slug, slug) for slug in paper["topics"]]
     return paper
