@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from paperdb.db import open_db
 from paperdb.models import CodeLink, LineWarning, PaperRecord, ParsedList
 
 
@@ -81,3 +82,38 @@ def paused_import(db: Path, paths: Sequence[Path], after: int) -> Iterator[subpr
     finally:
         proc.kill()
         proc.wait()
+
+
+def cli(
+    db: Path, *args: str, preexec: Callable[[], None] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PAPERDB_TEST_PAUSE_AFTER_FILES"}
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "paperdb", "--db", str(db), *args],
+        env=env,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec,
+        **kwargs,
+    )
+
+
+def snapshot(db_file: Path) -> tuple[dict[str, int], str]:
+    """Row counts and a full dump: equal snapshots mean an unchanged database."""
+    db = open_db(db_file)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        dump = "\n".join(db.conn.iterdump())
+        return counts(db), dump
+    finally:
+        db.close()
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]

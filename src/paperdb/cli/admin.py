@@ -25,6 +25,13 @@ LARGE_INPUT_BYTES = 2 * 1024 * 1024  # show a progress bar for a single file thi
 # -- import --------------------------------------------------------------------------
 
 
+def _warn(message: str) -> None:
+    """One ``warning:`` line on stderr (a file a folder walk left out)."""
+    from paperdb.output import inert
+
+    err_console().print(f"warning: {inert(message)}", soft_wrap=True, markup=False)
+
+
 @contextmanager
 def _progress(paths: list[Path]) -> Iterator[Progress | None]:
     """A progress callback: a bar on an interactive stderr, plus the test pause hook."""
@@ -132,7 +139,7 @@ def import_(
         from paperdb.ingest import import_paths
         from paperdb.reader import collect_paths
 
-        files = collect_paths(paths)
+        files = collect_paths(paths, on_skip=_warn)
         db = open_db(state(ctx).db)
         try:
             with _progress(files) as progress:
