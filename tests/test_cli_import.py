@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from paperdb.cli import app
-from paperdb.db import migration_files, open_db, seed_dir
+from paperdb.db import open_db, seed_dir
+from paperdb.schema import migration_files
 from tests.helpers import counts, paused_import
 
 LIST = """\

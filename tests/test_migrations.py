@@ -8,14 +8,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from paperdb.db import (
-    load_migrations,
-    migration_files,
-    migration_status,
-    open_db,
-    split_statements,
-)
+from paperdb.db import open_db
 from paperdb.errors import DatabaseError
+from paperdb.schema import load_migrations, migration_files, migration_status, split_statements
 
 EXPECTED_COLUMNS = {
     "sources": [

@@ -1,36 +1,37 @@
-"""Open the paperdb SQLite database and keep its schema current.
+"""Open the paperdb SQLite database: one read path, one write path.
 
-Schema changes are numbered SQL files (``0001_initial.sql``, ...) in the package's
-``migrations/`` folder (the repository's ``migrations/`` in a source checkout). They are
-applied in order by a ``sqlite_utils.Migrations("paperdb")`` set, each file in one
-transaction together with its record row, so a failing file leaves nothing behind.
+* :func:`open_reader` is the read path: an existing file opened with a ``mode=ro`` URI,
+  in one read transaction so a command sees one committed state from start to end. It
+  never creates, replaces or writes a database (an older schema is first upgraded through
+  the write path, as every open always did).
+* :func:`open_db` is the write path: a symbolic link is followed to its target (a loop
+  is refused), the file is checked with ``PRAGMA quick_check`` before the first write,
+  and a damaged one is refused with the way back: ``<db>.bak`` or ``sqlite3 .recover``.
+* :func:`backup` copies the committed state to ``<db>.bak`` and replaces an older
+  backup only with a copy that passes the same check.
 
-``sqlite_utils`` is imported inside the functions that need it so that ``paperdb --help``
-and ``paperdb db-path`` start fast.
+The schema (migration files, applying them) is :mod:`paperdb.schema`. ``sqlite_utils``
+is imported inside the write path so that query commands start fast.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from paperdb.errors import DatabaseBusyError, DatabaseError
+from paperdb.schema import load_migrations, package_dir, schema_pending
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-    from sqlite_utils.migrations import Migrations
 
-MIGRATION_SET = "paperdb"
-MIGRATIONS_TABLE = "_sqlite_migrations"
 BUSY_TIMEOUT_MS = 5000
-_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # SQLite primary error names (extended names such as SQLITE_BUSY_SNAPSHOT or
 # SQLITE_READONLY_DIRECTORY are reduced to these first).
@@ -47,114 +48,23 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("paperdb") / "paperdb.db"
 
 
-def _package_or_repo_dir(package_name: str, repo_relative: str) -> Path:
-    """A data folder inside the installed package, else in the source checkout."""
-    packaged = Path(str(resources.files("paperdb").joinpath(package_name)))
-    if packaged.is_dir():
-        return packaged
-    return _REPO_ROOT / repo_relative
-
-
-def migrations_dir() -> Path:
-    """The folder holding the numbered ``NNNN_name.sql`` migration files."""
-    return _package_or_repo_dir("migrations", "migrations")
-
-
 def seed_dir() -> Path:
     """The folder holding the bundled seed paper lists."""
-    return _package_or_repo_dir("seed", "data/seed")
+    return package_dir("seed", "data/seed")
 
 
-def migration_files(directory: Path | None = None) -> list[Path]:
-    """The migration files, in the order they are applied."""
-    directory = migrations_dir() if directory is None else directory
-    return sorted(directory.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-
-
-def split_statements(script: str) -> Iterator[str]:
-    """Split an SQL script into complete statements (triggers' BEGIN..END stay whole).
-
-    >>> list(split_statements("CREATE TABLE t (a);\\n-- note\\nINSERT INTO t VALUES (';');"))
-    ['CREATE TABLE t (a);', "-- note\\nINSERT INTO t VALUES (';');"]
-    """
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statement = pending.strip()
-            pending = ""
-            if statement:
-                yield statement
-    if pending.strip() and not _only_comments(pending):
-        yield pending.strip()
-
-
-def _only_comments(sql: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
-
-
-def _run_script(db: Database, script: str) -> None:
-    # executescript() would COMMIT first and escape the migration's transaction, so run
-    # the statements one by one on the open transaction instead.
-    for statement in split_statements(script):
-        db.conn.execute(statement)
-
-
-def load_migrations(directory: Path | None = None) -> Migrations:
-    """The ``paperdb`` migration set built from the numbered SQL files."""
-    from sqlite_utils.migrations import Migrations
-
-    migrations = Migrations(MIGRATION_SET)
-    for path in migration_files(directory):
-        script = path.read_text(encoding="utf-8")
-
-        def apply(db: Database, script: str = script) -> None:
-            _run_script(db, script)
-
-        migrations(name=path.stem)(apply)
-    return migrations
-
-
-@dataclass(frozen=True, slots=True)
-class MigrationStatus:
-    """One migration name and whether (and when) it was applied."""
-
-    name: str
-    applied_at: str | None  # None: pending
-    known: bool = True  # False: applied by a newer paperdb this code does not know
-
-
-def migration_status(db: Database) -> list[MigrationStatus]:
-    """Applied migrations (in order applied), then pending ones; read-only."""
-    migrations = load_migrations()
-    known = [path.stem for path in migration_files()]
-    applied = migrations.applied(db)
-    applied_names = {m.name for m in applied}
-    status = [MigrationStatus(m.name, m.applied_at, m.name in known) for m in applied]
-    status += [MigrationStatus(name, None) for name in known if name not in applied_names]
-    return status
-
-
-def _check_not_newer(db: Database, path: str) -> None:
-    known = {p.stem for p in migration_files()}
-    unknown = [s.name for s in migration_status(db) if not s.known]
-    if unknown:
-        raise DatabaseError(
-            f"{path} was made by a newer paperdb (unknown migrations: "
-            f"{', '.join(unknown)}); upgrade paperdb to use it"
-        )
-    if not known:
-        raise DatabaseError("paperdb is installed without its migrations folder")
-
-
-def _check_is_paperdb(db: Database, path: str) -> None:
-    """Refuse an SQLite file that belongs to something else."""
-    names = set(db.table_names()) | set(db.view_names())
-    if not names or names == {MIGRATIONS_TABLE}:
-        return
-    applied = [] if MIGRATIONS_TABLE not in names else load_migrations().applied(db)
-    if not applied:
-        raise DatabaseError(f"{path} is an SQLite database but not a paperdb database")
+def damaged(path: str, detail: str) -> DatabaseError:
+    """The one-line refusal for a damaged database, naming the ways back."""
+    detail = " ".join(detail.split())  # quick_check reports span lines
+    bak = (os.path.realpath(path) if os.path.lexists(path) else path) + ".bak"
+    if os.path.exists(bak):
+        back = f"restore {bak}, the copy paperdb made before its last destructive command,"
+    else:
+        back = f"paperdb has no backup of it ({bak});"
+    return DatabaseError(
+        f"{path} is damaged ({detail}); nothing was changed. To get it back: {back} or"
+        f" salvage what is left with: sqlite3 {path} .recover | sqlite3 recovered.db"
+    )
 
 
 def translate_error(exc: sqlite3.Error, path: str) -> DatabaseError:
@@ -174,11 +84,7 @@ def translate_error(exc: sqlite3.Error, path: str) -> DatabaseError:
     if name in _NOT_A_DATABASE:
         return DatabaseError(f"{path} is not a paperdb database (not a readable SQLite file)")
     if name in _CORRUPT:
-        return DatabaseError(
-            f"{path} is damaged (SQLite: {exc}); nothing was changed. Restore it from a"
-            f" backup (paperdb keeps the previous state in {path}.bak before destructive"
-            " commands)"
-        )
+        return damaged(path, f"SQLite: {exc}")
     if name == "SQLITE_READONLY":
         return DatabaseError(f"{path} is read-only: cannot write to it; nothing was changed")
     if name in _FULL:
@@ -188,22 +94,49 @@ def translate_error(exc: sqlite3.Error, path: str) -> DatabaseError:
     return DatabaseError(f"{path}: {exc}")
 
 
+def database_file(path: Path) -> Path:
+    """The file a database path names: symbolic links followed to their target (which
+    may not exist yet).
+
+    Raises:
+        DatabaseError: a link loop, a NUL in the path, or a folder.
+    """
+    if "\x00" in str(path):
+        raise DatabaseError(f"{str(path)!r}: a database path cannot contain a NUL character")
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DatabaseError(f"{path}: symbolic link loop; nothing was changed") from None
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file")
+    return target
+
+
+def _missing(path: Path) -> DatabaseError:
+    if os.path.islink(path):
+        return DatabaseError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which does not exist;"
+            " nothing was created (paperdb import creates it there)"
+        )
+    return DatabaseError(f"{path}: no such database; nothing was created")
+
+
 def _writable(file: Path) -> bool:
     """Whether this process may write the database file and create its -wal/-shm files."""
     return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK | os.X_OK)
 
 
-def _connect(file: Path, *, read_only: bool) -> sqlite3.Connection:
-    """A connection to ``file``; read-only (``mode=ro``) when it cannot be written.
+def _connect_read_only(file: Path) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to an existing ``file``.
 
     A WAL database in a folder we cannot write has no -shm file to share, so SQLite
     cannot read it normally; it is then opened as immutable (nobody can be writing it
     from here either, and we never write through this connection).
     """
     timeout = BUSY_TIMEOUT_MS / 1000
-    if not read_only:
-        return sqlite3.connect(file, timeout=timeout)
-    uri = f"{file.resolve().as_uri()}?mode=ro"
+    uri = f"{file.as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, timeout=timeout)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -217,6 +150,65 @@ def _connect(file: Path, *, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
+def open_reader(path: str | Path, *, migrate: bool = True) -> sqlite3.Connection:
+    """Open an existing database for reading: ``mode=ro``, one read transaction.
+
+    With ``migrate``, a writable database with pending migrations is first brought up to
+    date through :func:`open_db`; a read-only one is refused. Nothing else is written.
+    Without it the schema is left as it is, even a newer one (to list its migrations).
+
+    Raises:
+        DatabaseError: the file is missing (a dangling link is named with its target), a
+            link loop, not a paperdb database, newer than this code, or needs an upgrade
+            it cannot get.
+    """
+    given = Path(path)
+    file = database_file(given)
+    if not file.is_file():
+        raise _missing(given)
+    label = str(path)
+    try:
+        conn = _connect_read_only(file)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, label) from exc
+    try:
+        pending = schema_pending(conn, label, newer_ok=not migrate)
+        if pending and migrate:
+            conn.close()
+            if not _writable(file):
+                raise DatabaseError(
+                    f"{label} is read-only and needs a schema upgrade first"
+                    " (run paperdb migrate as a user who can write it)"
+                )
+            open_db(given).close()
+            return open_reader(given, migrate=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("BEGIN")  # one snapshot: every query sees the same committed state
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate_error(exc, label) from exc
+    except DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def check_health(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a damaged database before anything writes to it (``PRAGMA quick_check``:
+    the structure of every page, without the index cross-check of ``integrity_check``).
+
+    Raises:
+        DatabaseError: the check reports a problem; the message names the way back.
+    """
+    try:
+        rows = conn.execute("PRAGMA quick_check(3)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, f"SQLite: {exc}") from exc
+    if [row[0] for row in rows] != ["ok"]:
+        raise damaged(path, "; ".join(str(row[0]) for row in rows))
+
+
 def backup(path: str | Path, target: Path | None = None) -> Path:
     """Copy the committed state of the database at ``path`` to ``<path>.bak`` (one
     generation: an older ``.bak`` is replaced), or to ``target``. Call it before a
@@ -224,24 +216,24 @@ def backup(path: str | Path, target: Path | None = None) -> Path:
 
     The copy is made by SQLite's online backup API from a separate connection, so it
     is consistent even while this process holds the write lock (it sees the last
-    commit), and it is written under a temporary name and moved into place, so a
-    crash never leaves a half-written ``.bak``.
+    commit); it is written under a temporary name, checked, and only then moved into
+    place, so neither a crash nor a damaged database can replace a good ``.bak``.
 
     Raises:
-        DatabaseError: the backup cannot be written (disk full, read-only folder).
+        DatabaseError: the copy fails its check (the database is damaged), or the backup
+            cannot be written (disk full, read-only folder).
     """
-    file = Path(path)
+    file = database_file(Path(path))
     target = target if target is not None else file.with_name(file.name + ".bak")
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        source = sqlite3.connect(
-            f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
+        source = _connect_read_only(file)
         try:
             dest = sqlite3.connect(partial)
             try:
                 source.backup(dest)
                 dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+                check_health(dest, str(path))
             finally:
                 dest.close()
         finally:
@@ -257,59 +249,55 @@ def backup(path: str | Path, target: Path | None = None) -> Path:
     return target
 
 
-def open_db(path: str | Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path`` and apply pending migrations.
+def _write_target(path: Path) -> Path:
+    """The file the write path opens: links followed, its folder created if missing."""
+    file = database_file(path)
+    if file.exists() and not _writable(file):
+        raise DatabaseError(f"{path} is read-only: cannot write to it; nothing was changed")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+    return file
 
-    ``":memory:"`` gives a fresh in-memory database. The connection uses WAL, enforces
-    foreign keys and waits up to 5 s for another writer.
+
+def open_db(path: str | Path) -> Database:
+    """Open the database at ``path`` for writing (creating it if needed) and apply
+    pending migrations; the write path of every command that changes the database.
+
+    ``":memory:"`` gives a fresh in-memory database. A symbolic link is followed to its
+    target. An existing file is checked (:func:`check_health`) before anything writes
+    to it. The connection uses WAL, enforces foreign keys and waits up to 5 s for
+    another writer.
 
     Raises:
         DatabaseError: the file is not an SQLite database (it is left untouched), belongs
-            to another program, or was made by a newer paperdb.
+            to another program, was made by a newer paperdb, is damaged or read-only, or
+            the path is a link loop.
         DatabaseBusyError: another process holds the write lock too long.
     """
     from sqlite_utils import Database
 
     label = str(path)
     memory = label == ":memory:"
-    read_only = False
-    if "\x00" in label:
-        raise DatabaseError(f"{label!r}: a database path cannot contain a NUL character")
-    if not memory:
-        file = Path(path)
-        if file.is_dir():
-            raise DatabaseError(f"{file} is a folder, not a database file")
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(f"cannot create the folder for {file}: {exc}") from exc
-        read_only = file.exists() and not _writable(file)
+    file = None if memory else _write_target(Path(path))
+    existing = file is not None and file.is_file() and file.stat().st_size > 0
     try:
-        conn = sqlite3.connect(":memory:") if memory else _connect(file, read_only=read_only)
+        conn = sqlite3.connect(":memory:" if file is None else file, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise translate_error(exc, label) from exc
     try:
         # Read the header before anything can write: a foreign file fails here, unmodified.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        pending = schema_pending(conn, label)
+        if existing:
+            check_health(conn, label)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
         db = Database(conn)
-        _check_is_paperdb(db, label)
-        if migrate:
-            _check_not_newer(db, label)
-            migrations = load_migrations()
-            if read_only:
-                # Reads work on a read-only file; writes fail later with a clear message.
-                if migrations.pending(db):
-                    raise DatabaseError(
-                        f"{label} is read-only and needs a schema upgrade first"
-                        " (run paperdb migrate as a user who can write it)"
-                    )
-            else:
-                if not memory:
-                    conn.execute("PRAGMA journal_mode = WAL").fetchone()
-                if migrations.pending(db):
-                    migrations.apply(db)
+        if pending:
+            load_migrations().apply(db)
     except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, label) from exc

@@ -143,15 +143,35 @@ def state(ctx: typer.Context) -> State:
     return state
 
 
-def open_for_query(ctx: typer.Context) -> Database:
-    """Open the database, first building it from the bundled seeds if it does not exist."""
-    from paperdb.db import open_db
+def _seed_first_use(path: Path) -> None:
+    """Build the database from the bundled seeds when ``path`` names nothing yet.
+
+    A symbolic link is the user's choice of file: a read command never builds through
+    one (the read path then says where it points), only a write command does.
+    """
     from paperdb.ingest.seed import ensure_seeded
 
-    path = state(ctx).db
-    if not path.exists():
+    if not os.path.lexists(path):
         err_console().print(f"building {path} from the bundled seed lists", soft_wrap=True)
         ensure_seeded(path)
+
+
+def open_for_query(ctx: typer.Context) -> sqlite3.Connection:
+    """The read path (:func:`paperdb.db.open_reader`), after the first-use seed build."""
+    from paperdb.db import open_reader
+
+    path = state(ctx).db
+    _seed_first_use(path)
+    return open_reader(path)
+
+
+def open_for_write(ctx: typer.Context) -> Database:
+    """The write path (:func:`paperdb.db.open_db`), after the first-use seed build
+    (which follows a symbolic link to its target, as every write does)."""
+    from paperdb.db import database_file, open_db
+
+    path = state(ctx).db
+    _seed_first_use(database_file(path))
     return open_db(path)
 
 

@@ -16,6 +16,7 @@ from paperdb.cli import app, err_console, state, user_errors
 
 if TYPE_CHECKING:
     from paperdb.ingest import ImportReport, Progress
+    from paperdb.schema import MigrationStatus
 
 # Test hook for the kill-mid-import test: after N files, say "paused" and wait.
 PAUSE_ENV = "PAPERDB_TEST_PAUSE_AFTER_FILES"
@@ -161,6 +162,20 @@ def db_path(ctx: typer.Context) -> None:
     typer.echo(str(state(ctx).db))
 
 
+def _migration_status(path: Path) -> list[MigrationStatus]:
+    """Applied and pending migrations, read through the read path (nothing migrated)."""
+    from sqlite_utils import Database
+
+    from paperdb.db import open_reader
+    from paperdb.schema import migration_status
+
+    db = Database(open_reader(path, migrate=False))
+    try:
+        return migration_status(db)
+    finally:
+        db.close()
+
+
 @app.command()
 def migrate(
     ctx: typer.Context,
@@ -173,34 +188,28 @@ def migrate(
     Example: paperdb migrate --list
     """
     with user_errors():
-        from paperdb.db import migration_files, migration_status, open_db
+        from paperdb.db import database_file, open_db
+        from paperdb.schema import migration_files
 
         path = state(ctx).db
+        existed = database_file(path).is_file()
         if list_:
-            if not path.exists():
+            if not existed:
                 for file in migration_files():
                     typer.echo(f"pending  {file.stem}")
                 return
-            db = open_db(path, migrate=False)
-            try:
-                for status in migration_status(db):
-                    if not status.known:
-                        typer.echo(f"unknown  {status.name}  {status.applied_at}")
-                    elif status.applied_at is None:
-                        typer.echo(f"pending  {status.name}")
-                    else:
-                        typer.echo(f"applied  {status.name}  {status.applied_at}")
-            finally:
-                db.close()
+            for status in _migration_status(path):
+                if not status.known:
+                    typer.echo(f"unknown  {status.name}  {status.applied_at}")
+                elif status.applied_at is None:
+                    typer.echo(f"pending  {status.name}")
+                else:
+                    typer.echo(f"applied  {status.name}  {status.applied_at}")
             return
-        existed = path.exists()
         before = 0
         if existed:
-            probe = open_db(path, migrate=False)
-            before = sum(1 for s in migration_status(probe) if s.applied_at is None)
-            probe.close()
-        db = open_db(path)
-        db.close()
+            before = sum(1 for s in _migration_status(path) if s.applied_at is None)
+        open_db(path).close()
         applied = len(migration_files()) if not existed else before
     err_console().print(
         f"{path}: applied {applied} migration(s); schema is up to date",

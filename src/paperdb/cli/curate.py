@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, open_for_query, state, user_errors
+from paperdb.cli import app, err_console, open_for_query, open_for_write, state, user_errors
 from paperdb.output import Format
 
 if TYPE_CHECKING:
@@ -122,11 +122,14 @@ def dedupe(
         )
         raise typer.Exit(code=1)
     with user_errors():
+        from sqlite_utils import Database
+
         from paperdb import dedupe as lib
 
         threshold = lib.DEFAULT_THRESHOLD if threshold is None else threshold
         min_score = lib.DEFAULT_MIN_SCORE if min_score is None else min_score
-        db = open_for_query(ctx)
+        writes = apply or interactive or undo is not None or not_same is not None
+        db = open_for_write(ctx) if writes else Database(open_for_query(ctx))
         try:
             if list_:
                 rows = lib.list_merges(db)
@@ -245,10 +248,12 @@ def check(
     Example: paperdb check --strict --kind year-conflict --kind broken-link
     """
     with user_errors():
+        from sqlite_utils import Database
+
         from paperdb.check import COLUMNS
         from paperdb.check import check as run_check
 
-        db = open_for_query(ctx)
+        db = Database(open_for_query(ctx))
         try:
             rows = run_check(db, kind or None)
         finally:

@@ -7,7 +7,6 @@ rapidfuzz are imported only when needed.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, open_for_query, state, user_errors, write_atomic
+from paperdb.cli import app, err_console, open_for_query, user_errors, write_atomic
 from paperdb.output import Format, inert, render
 
 SQLITE_MAX_INT = 2**63 - 1  # larger ids and limits cannot reach SQLite: a usage error
@@ -188,32 +187,8 @@ def make_filters(
 
 @contextmanager
 def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
-    """A connection for reading: plain sqlite3 when the schema is current, else migrate."""
-    from paperdb.db import migration_files
-
-    path = state(ctx).db
-    conn: sqlite3.Connection | None = None
-    if path.is_file() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
-        try:
-            conn = sqlite3.connect(path)
-            applied = {
-                row[0]
-                for row in conn.execute(
-                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'paperdb'"
-                )
-            }
-            # Only the exact schema this code knows takes the fast path; an older one needs
-            # migrating, a newer one must be refused, and both are open_db's job.
-            if {p.stem for p in migration_files()} != applied:
-                conn.close()
-                conn = None
-        except sqlite3.Error:
-            if conn is not None:
-                conn.close()
-            conn = None
-    if conn is None:  # missing, old schema or not a paperdb file: the full open explains
-        db = open_for_query(ctx)
-        conn = db.conn
+    """The read path for a query command; the connection is closed at the end."""
+    conn = open_for_query(ctx)
     try:
         yield conn
     finally:
