@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -121,6 +122,8 @@ def dedupe(
             soft_wrap=True,
         )
         raise typer.Exit(code=1)
+    if not_same is not None and not all(1 <= i <= MAX_ID for i in not_same):
+        raise typer.BadParameter("paper ids are positive integers", param_hint="--not-same")
     with user_errors():
         from sqlite_utils import Database
 
@@ -132,46 +135,63 @@ def dedupe(
         db = open_for_write(ctx) if writes else Database(open_for_query(ctx))
         try:
             if list_:
-                rows = lib.list_merges(db)
-                _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
+                _render(lib.list_merges(db), fmt, MERGE_COLUMNS, ("absorbed",))
             elif undo is not None:
-                result = lib.undo(db, undo)
-                _say(
-                    f"undid merge {result.id}: restored paper(s)"
-                    f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}"
-                )
+                _undo(db, undo)
             elif not_same is not None:
-                if not all(1 <= i <= MAX_ID for i in not_same):
-                    raise typer.BadParameter(
-                        "paper ids are positive integers", param_hint="--not-same"
-                    )
-                lib.mark_not_same(db, *not_same)
-                _say(f"papers {not_same[0]} and {not_same[1]} will not be proposed again")
+                _not_same(db, not_same)
             elif apply:
-                from paperdb.db import backup
-
-                _say(f"backed up the database to {backup(state(ctx).db)}")
-                results = lib.apply(db, threshold=threshold)
-                absorbed = sum(len(r.absorbed) for r in results)
-                ids = {r.id for r in results}
-                rows = [r for r in lib.list_merges(db) if r["id"] in ids]
-                _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
-                _say(
-                    f"{len(results)} merge(s), {absorbed} paper(s) absorbed at threshold"
-                    f" {threshold:g}; undo one with: paperdb dedupe --undo ID"
-                )
+                _apply(db, state(ctx).db, threshold, fmt)
             elif interactive:
                 _review(db, lib.proposals(db, min_score=min_score)[:limit])
             else:
-                rows = lib.proposals(db, min_score=min_score)[:limit]
-                _render(rows, fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
-                ready = sum(1 for r in rows if r["score"] >= threshold)
-                _say(
-                    f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be"
-                    " merged by --apply"
-                )
+                _propose(db, min_score, threshold, limit, fmt)
         finally:
             db.close()
+
+
+def _undo(db: Database, merge_id: int) -> None:
+    from paperdb import dedupe as lib
+
+    result = lib.undo(db, merge_id)
+    _say(
+        f"undid merge {result.id}: restored paper(s)"
+        f" {', '.join(map(str, result.absorbed))} from paper {result.paper_id}"
+    )
+
+
+def _not_same(db: Database, ids: tuple[int, int]) -> None:
+    from paperdb import dedupe as lib
+
+    lib.mark_not_same(db, *ids)
+    _say(f"papers {ids[0]} and {ids[1]} will not be proposed again")
+
+
+def _apply(db: Database, path: Path, threshold: float, fmt: Format) -> None:
+    from paperdb import dedupe as lib
+    from paperdb.db import backup
+
+    _say(f"backed up the database to {backup(path)}")
+    results = lib.apply(db, threshold=threshold)
+    absorbed = sum(len(r.absorbed) for r in results)
+    ids = {r.id for r in results}
+    rows = [r for r in lib.list_merges(db) if r["id"] in ids]
+    _render(rows, fmt, MERGE_COLUMNS, ("absorbed",))
+    _say(
+        f"{len(results)} merge(s), {absorbed} paper(s) absorbed at threshold"
+        f" {threshold:g}; undo one with: paperdb dedupe --undo ID"
+    )
+
+
+def _propose(
+    db: Database, min_score: float, threshold: float, limit: int | None, fmt: Format
+) -> None:
+    from paperdb import dedupe as lib
+
+    rows = lib.proposals(db, min_score=min_score)[:limit]
+    _render(rows, fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
+    ready = sum(1 for r in rows if r["score"] >= threshold)
+    _say(f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be merged by --apply")
 
 
 def _render(

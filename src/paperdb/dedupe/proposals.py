@@ -1,0 +1,77 @@
+"""Proposals from the database: every paper's titles in, rows for people and scripts out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from paperdb.db import chunked, placeholders
+from paperdb.dedupe.blocking import Item
+from paperdb.dedupe.match import DEFAULT_MIN_SCORE
+from paperdb.dedupe.pairs import Pair, find_pairs
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+_DIFF_FIELDS = ("year", "venue", "presentation", "nickname", "arxiv_id", "authors")
+
+
+def not_same_pairs(db: Database) -> list[tuple[int, int]]:
+    """The pairs marked as different works (``paperdb dedupe --not-same``)."""
+    return [(int(a), int(b)) for a, b in db.conn.execute("SELECT paper_a, paper_b FROM not_same")]
+
+
+def _items(db: Database) -> list[Item]:
+    """One item per paper and distinct title of its mentions."""
+    rows = db.conn.execute(
+        "SELECT p.id, p.title, p.year, p.arxiv_id, p.nickname FROM papers p"
+        " UNION SELECT e.paper_id, min(e.title), p.year, p.arxiv_id, p.nickname"
+        " FROM entries e JOIN papers p ON p.id = e.paper_id"
+        " WHERE e.title_key != p.title_key GROUP BY e.paper_id, e.title_key"
+        " ORDER BY 1"
+    )
+    return [Item(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def proposals(db: Database, *, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str, Any]]:
+    """Proposed duplicate pairs as rows: ids, both titles, score, evidence, fields that differ."""
+    pairs = find_pairs(_items(db), min_score=min_score, exclude=not_same_pairs(db))
+    return _rows(db, pairs)
+
+
+def _papers(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+    papers: dict[int, dict[str, Any]] = {}
+    for chunk in chunked(ids):
+        cursor = db.conn.execute(
+            f"SELECT id, title, {', '.join(_DIFF_FIELDS)} FROM papers"
+            f" WHERE id IN ({placeholders(len(chunk))})",
+            tuple(chunk),
+        )
+        columns = [d[0] for d in cursor.description]
+        for values in cursor:
+            papers[int(values[0])] = dict(zip(columns, values, strict=True))
+    return papers
+
+
+def _rows(db: Database, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
+    papers = _papers(db, sorted({p.a for p in pairs} | {p.b for p in pairs}))
+    rows = []
+    for p in pairs:
+        a, b = papers[p.a], papers[p.b]
+        differ = [
+            f"{name} {a[name]} / {b[name]}"
+            for name in _DIFF_FIELDS
+            if a[name] is not None and b[name] is not None and a[name] != b[name]
+        ]
+        rows.append(
+            {
+                "a": p.a,
+                "b": p.b,
+                "score": p.score,
+                "a_title": a["title"],
+                "b_title": b["title"],
+                "evidence": p.evidence,
+                "differs": differ,
+            }
+        )
+    return rows
