@@ -89,3 +89,15 @@ def test_empty_link_is_reported(db: Database, tmp_path: Path, fake_parser: None)
     )
     import_paths(db, [tmp_path / "a.md"])
     assert [(f["kind"], f["message"]) for f in check(db)] == [("broken-link", "empty link")]
+
+
+def test_a_paper_under_two_topics_is_cross_listed_not_duplicated(
+    db: Database, tmp_path: Path
+) -> None:
+    """Issue 13: a list (paperdb's own markdown export) may file one paper under two topics."""
+    line = "- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n"
+    text = f"# Pruning\n\n{line}\n# Quantization\n\n{line}\n# Pruning again\n\n## Pruning\n\n{line}"
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    import_paths(db, [tmp_path / "a.md"])
+    found = [(f["line"], f["message"]) for f in check(db, ["duplicate"])]
+    assert found == [(13, "same paper as line 3 of this list")]

@@ -4,7 +4,8 @@ Kinds of finding (:data:`KINDS`):
 
 * ``year-conflict`` / ``venue-conflict``: mentions of one paper that give different
   years or venues (every mention that gives a value is reported, with the others' values);
-* ``duplicate``: the same paper twice in one list (the second and later mentions);
+* ``duplicate``: the same paper twice in one topic of one list (the second and later
+  mentions); a paper filed under two topics of a list is cross-listed, not duplicated;
 * ``broken-link``: a link whose target is not a URL (often the title again), or empty;
 * ``missing-field``: a mention without a venue or a year;
 * ``unreadable``: a line the importer could not read as an entry.
@@ -71,7 +72,7 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
         raise QueryError(f"unknown check {sorted(unknown)[0]!r}; choose from: {', '.join(KINDS)}")
     findings: list[dict[str, Any]] = []
     cursor = db.conn.execute(
-        "SELECT e.paper_id, s.name AS file, e.source_id, e.line, e.year, e.venue, e.raw,"
+        "SELECT e.paper_id, s.name AS file, e.source_id, e.line, e.year, e.venue, e.topic, e.raw,"
         " e.broken_link, e.paper_url FROM entries e JOIN sources s ON s.id = e.source_id"
         " ORDER BY e.paper_id, s.name, e.line"
     )
@@ -107,9 +108,9 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
             if f"{field}-conflict" in wanted:
                 findings.extend(_conflicts(mentions, field))
         if "duplicate" in wanted:
-            first: dict[int, dict[str, Any]] = {}
+            first: dict[tuple[int, str | None], dict[str, Any]] = {}
             for m in mentions:
-                earlier = first.setdefault(m["source_id"], m)
+                earlier = first.setdefault((m["source_id"], m["topic"]), m)
                 if earlier is not m:
                     findings.append(
                         _finding(
