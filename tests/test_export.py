@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from paperdb.db import open_db
-from paperdb.export import EXPORTERS, export, parse_group_by
+from paperdb.export import EXPORTERS, ExportOptions, export, parse_group_by
 from paperdb.export.csv import COLUMNS
 from paperdb.export.json import paper_rows
 from paperdb.export.markdown import render
@@ -29,28 +29,58 @@ def _key(p: dict[str, Any]) -> tuple[Any, ...]:
         p["year"],
         p["presentation"],
         p["paper_url"],
-        tuple(sorted(c["url"] for c in p["code"])),
+        tuple(p["authors"]),
+        tuple(sorted((c["url"], c["framework"], c["official"]) for c in p["code"])),
         tuple(p["topics"]),
     )
 
 
-def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path) -> None:
+def _reimport(seed_conn: sqlite3.Connection, tmp_path: Path, group_by: str = "topic") -> Any:
     path = tmp_path / "export.md"
-    path.write_text(export(seed_conn, "markdown"), encoding="utf-8")
+    options = ExportOptions(group_by=parse_group_by(group_by))
+    path.write_text(export(seed_conn, "markdown", options=options), encoding="utf-8")
     db = open_db(tmp_path / "again.db")
     report = import_paths(db, [path])
     assert not report.warnings
+    return db
+
+
+@pytest.mark.parametrize("group_by", ["topic", "topic,year", "venue,topic", "year,venue,topic"])
+def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path, group_by: str) -> None:
+    """The same papers come back: title, venue, year, authors, code (framework, official)..."""
+    from paperdb.check import check
+
+    db = _reimport(seed_conn, tmp_path, group_by)
     assert sorted(map(_key, paper_rows(db))) == sorted(map(_key, paper_rows(seed_conn)))
+    assert check(db, ["duplicate", "broken-link"]) == []  # no [Title](), no repeats
     db.close()
 
 
-def test_markdown_passes_lint(seed_conn: sqlite3.Connection, tmp_path: Path) -> None:
+@pytest.mark.xfail(
+    strict=True,
+    reason="the table reader has no Nickname column role and reads a Notes cell as one tag;"
+    " the export writes both (issue 13), the importer (issue 10) is to read them",
+)
+def test_markdown_round_trip_nicknames_and_tags(
+    seed_conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    db = _reimport(seed_conn, tmp_path)
+
+    def said(conn: Any) -> list[tuple[Any, ...]]:
+        return sorted((p["title"], p["nickname"], tuple(p["tags"])) for p in paper_rows(conn))
+
+    assert said(db) == said(seed_conn)
+    db.close()
+
+
+@pytest.mark.parametrize("group_by", ["topic", "topic,year"])
+def test_markdown_passes_lint(seed_conn: sqlite3.Connection, tmp_path: Path, group_by: str) -> None:
     path = tmp_path / "export.md"
-    path.write_text(export(seed_conn, "markdown", options=None), encoding="utf-8")
-    # MD013 (line length): titles and URLs are long. MD042 (empty links): a paper without
-    # a known link is written [Title]() so the line keeps the shape the importer reads.
+    options = ExportOptions(group_by=parse_group_by(group_by))
+    path.write_text(export(seed_conn, "markdown", options=options), encoding="utf-8")
+    # Every rule but MD013 (line length: titles and URLs are long).
     result = subprocess.run(
-        [sys.executable, "-m", "pymarkdown", "--disable-rules", "md013,md042", "scan", str(path)],
+        [sys.executable, "-m", "pymarkdown", "--disable-rules", "md013", "scan", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -61,12 +91,15 @@ def test_markdown_passes_lint(seed_conn: sqlite3.Connection, tmp_path: Path) -> 
 def test_markdown_nested_groups() -> None:
     papers = [
         {
-            "title": "A [x]",
+            "title": "A [x] | y",
             "year": 2020,
             "venue": "ICLR",
             "presentation": "oral",
             "paper_url": "https://a",
-            "code": [{"url": "https://github.com/a/a"}],
+            "authors": ["Ann Lee", "Bo Chen"],
+            "nickname": "AX",
+            "code": [{"url": "https://github.com/a/a", "framework": "PyTorch", "official": True}],
+            "tags": ["t1", "t2"],
             "topics": ["pruning", "quantization"],
         },
         {
@@ -79,11 +112,24 @@ def test_markdown_nested_groups() -> None:
             "topics": [],
         },
     ]
-    text = render(papers, ("topic", "year"))
-    assert "- [A \\[x\\]](https://a) - ICLR 2020 (oral) [[code]](https://github.com/a/a)" in text
-    assert text.count("- [A \\[x\\]]") == 2  # under both topics
-    assert "## Uncategorized" in text and "### Unknown year" in text
-    assert "  - [2020](#2020)" in text and "(#2020-1)" in text  # unique anchors
+    text = render(papers, ("topic", "year"), topic_names={"pruning": "Pruning"})
+    row = (
+        "| [A \\[x\\] \\| y](https://a) | AX | Ann Lee, Bo Chen | ICLR 2020 (oral)"
+        " | [PyTorch(Author)](https://github.com/a/a) | t1; t2 |"
+    )
+    assert row in text
+    assert text.count(row) == 2  # under both topics
+    assert "| B |  |  |  |  |  |" in text  # no link: plain title, never []()
+    assert "## Uncategorized" in text and "### Uncategorized / Unknown year" in text
+    assert "### Pruning / 2020" in text and "### quantization / 2020" in text
+    assert "  - [2020](#pruning--2020)" in text and "(#quantization--2020)" in text
+
+
+def test_markdown_lists_a_paper_once_per_section() -> None:
+    paper = {"title": "A", "topics": ["a", "b"], "code": []}
+    text = render([paper], ("topic",), topic_names={"a": "Same", "b": "Same"})
+    assert text.count("| A |") == 1
+    assert render([paper], ("year",)).count("| A |") == 1
 
 
 def test_bibtex_parses_with_unique_keys(seed_conn: sqlite3.Connection) -> None:

@@ -255,3 +255,45 @@ def test_citeproc_py_formats_every_item(seed_conn: sqlite3.Connection, papers: l
     assert len(rendered) == len(papers)
     titles = {p["title"] for p in papers}
     assert sum(any(t in r for t in titles) for r in rendered) == len(papers)
+
+
+# -- markdown -----------------------------------------------------------------------------
+
+
+def test_pandoc_renders_the_markdown_with_every_link(
+    seed_conn: sqlite3.Connection, tmp_path: Path, papers: list[dict[str, Any]]
+) -> None:
+    pandoc = _pandoc()
+    (tmp_path / "list.md").write_text(export(seed_conn, "markdown"), encoding="utf-8")
+    result = subprocess.run(
+        [pandoc, "list.md", "-f", "gfm", "-t", "html"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    hrefs = _pandoc_hrefs(result.stdout)
+    code = {repo["url"] for p in papers for repo in p["code"]}
+    assert _stored_urls(papers) | code <= hrefs
+    assert "" not in hrefs
+    anchors = {h[1:] for h in hrefs if h.startswith("#")}
+    assert anchors and anchors <= set(re.findall(r'id="([^"]*)"', result.stdout))
+
+
+def test_export_import_check_strict_passes(seed_conn: sqlite3.Connection, tmp_path: Path) -> None:
+    """The README's list-CI recipe on paperdb's own markdown export exits 0."""
+    from typer.testing import CliRunner
+
+    from paperdb.cli import app
+
+    runner = CliRunner()
+    seed_db = seed_conn.execute("PRAGMA database_list").fetchone()[2]
+    out = tmp_path / "list.md"
+    result = runner.invoke(app, ["--db", str(seed_db), "export", "-f", "markdown", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    again = str(tmp_path / "ci.db")
+    result = runner.invoke(app, ["--db", again, "import", str(out)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        ["--db", again, "check", "--strict", "--kind", "duplicate", "--kind", "broken-link"],
+    )
+    assert result.exit_code == 0, result.output

@@ -1,10 +1,17 @@
 """Markdown export: an awesome-list document that paperdb can import again.
 
-Each paper is one line, ``- [Title](url) - Venue Year (presentation) [[code]](url)``,
-under headings for its group (``--group-by topic``, ``venue``, ``year`` or a nesting such
-as ``topic,year``). A paper with several topics appears under each of them, so importing
-the document gives back the same papers with the same topics; a paper without a known
-link is written ``[Title]()`` so the line keeps the shape the importer reads.
+Under headings for its group (``--group-by topic``, ``venue``, ``year`` or a nesting such
+as ``topic,year``), each section is one table, a paper per row::
+
+    | Title | Nickname | Authors | Venue | Code | Notes |
+    | --- | --- | --- | --- | --- | --- |
+    | [Title](url) | BNN | Ann Lee, Bo Chen | ICLR 2020 (oral) | [PyTorch(Author)](url) | tag; tag |
+
+A table, not bullets, because its header names every field: a reader (paperdb's table
+reader, or a person) never has to guess where the authors end and the venue starts. A
+paper without a link has its title as plain text, never an empty link. A paper with
+several topics appears once under each of its topics when grouped by topic, and never
+twice in one section, so the document passes ``paperdb check --kind duplicate``.
 """
 
 from __future__ import annotations
@@ -14,39 +21,61 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 GROUPS = ("topic", "venue", "year")
+COLUMNS = ("Title", "Nickname", "Authors", "Venue", "Code", "Notes")
 _NONE_LABEL = {"topic": "Uncategorized", "venue": "Unknown venue", "year": "Unknown year"}
 
 
 def _escape(text: str) -> str:
-    """Link text with the characters that would end or start markup escaped.
+    """Cell text with the characters that would start markup or end the cell escaped.
 
-    >>> _escape("A [b] *c*")
-    'A \\\\[b\\\\] \\\\*c\\\\*'
+    >>> _escape("A [b] *c* | d")
+    'A \\\\[b\\\\] \\\\*c\\\\* \\\\| d'
     """
-    return re.sub(r"([\[\]*_`<>\\])", r"\\\1", text)
+    return re.sub(r"([\[\]*_`<>|\\])", r"\\\1", " ".join(text.split()))
 
 
-def paper_line(paper: dict[str, Any]) -> str:
-    """One list line for a paper (see the module docstring)."""
-    url = paper.get("paper_url") or ""
-    line = f"- [{_escape(paper['title'])}]({url})"
-    tail = " ".join(str(v) for v in (paper.get("venue"), paper.get("year")) if v)
-    if tail:
-        line += f" - {tail}"
-    if paper.get("presentation") and paper.get("presentation") != "workshop":
-        line += f" ({paper['presentation']})"
-    elif paper.get("presentation") == "workshop":
-        line += " (workshop)"
-    for repo in paper.get("code", []):
-        url = repo["url"] if isinstance(repo, dict) else repo
-        line += f" [[code]]({url})"
-    return line
+def _code_cell(code: Sequence[Any]) -> str:
+    """``[PyTorch(Author)](url)`` per repository: framework, official mark, link."""
+    links = []
+    for repo in code:
+        repo = repo if isinstance(repo, dict) else {"url": repo}
+        label = repo.get("framework") or "code"
+        if repo.get("official"):
+            label += "(Author)"
+        links.append(f"[{_escape(label)}]({repo['url']})")
+    return " ".join(links)
+
+
+def paper_row(paper: dict[str, Any]) -> str:
+    """One table row for a paper (see the module docstring)."""
+    title = _escape(paper["title"])
+    if paper.get("paper_url"):
+        title = f"[{title}]({paper['paper_url']})"
+    venue = " ".join(str(v) for v in (paper.get("venue"), paper.get("year")) if v)
+    if paper.get("presentation"):
+        venue = f"{venue} ({paper['presentation']})".strip()
+    cells = [
+        title,
+        _escape(paper.get("nickname") or ""),
+        _escape(", ".join(paper.get("authors") or [])),
+        _escape(venue),
+        _code_cell(paper.get("code") or []),
+        _escape("; ".join(paper.get("tags") or [])),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _table(rows: list[str]) -> list[str]:
+    header = "| " + " | ".join(COLUMNS) + " |"
+    rule = "| " + " | ".join("---" for _ in COLUMNS) + " |"
+    return [header, rule, *rows, ""]
 
 
 def _labels(paper: dict[str, Any], key: str, topic_names: dict[str, str]) -> list[str]:
     if key == "topic":
         topics = paper.get("topics") or []
-        return [topic_names.get(t, t) for t in topics] or [_NONE_LABEL["topic"]]
+        names = dict.fromkeys(topic_names.get(t, t) for t in topics)  # once per section
+        return list(names) or [_NONE_LABEL["topic"]]
     value = paper.get(key)
     return [str(value)] if value is not None else [_NONE_LABEL[key]]
 
@@ -88,24 +117,28 @@ def render(
                 node.setdefault(label, {}) for node in nodes for label in _labels(paper, key, names)
             ]
         for node in nodes:
-            node.setdefault(None, []).append(paper_line(paper))
+            node.setdefault(None, []).append(paper_row(paper))
     lines = [f"# {title}", "", f"{count} papers, exported by paperdb.", ""]
     body: list[str] = []
     contents: list[str] = []
     used: dict[str, int] = {"contents": 1}
 
-    def walk(node: dict[Any, Any], depth: int) -> None:
+    def walk(node: dict[Any, Any], path: tuple[str, ...]) -> None:
         if None in node:
-            body.extend([*node[None], ""])
+            body.extend(_table(node[None]))
+        depth = len(path)
         if depth >= len(group_by):
             return
         for label in _order(group_by[depth], [k for k in node if k is not None]):
-            anchor = _slug(label, used)
-            contents.append(f"{'  ' * depth}- [{label}](#{anchor})")
-            body.extend([f"{'#' * (depth + 2)} {label}", ""])
-            walk(node[label], depth + 1)
+            # A nested heading names its whole path ("Pruning / 2020"): every heading is
+            # unique (markdownlint MD024) and says what it holds on its own.
+            heading = " / ".join((*path, label))
+            anchor = _slug(heading, used)
+            contents.append(f"{'  ' * depth}- [{_escape(label)}](#{anchor})")
+            body.extend([f"{'#' * (depth + 2)} {_escape(heading)}", ""])
+            walk(node[label], (*path, label))
 
-    walk(tree, 0)
+    walk(tree, ())
     if contents:
         lines += ["## Contents", "", *contents, ""]
     lines += body
