@@ -102,6 +102,11 @@ def test_paper_page_shows_every_mention(server: Server, seed_db_path: Path) -> N
     listing = server.get("/paperdb/paper_list?_search=lotery").body
     assert f'href="/paperdb/papers/{paper["id"]}"' in listing
 
+    with_code = server.get("/paperdb/paper_list.json?has_code=yes&_shape=array").json()
+    page = server.get("/paperdb/paper_list?has_code=yes").body
+    for url in json.loads(with_code[0]["code"]):
+        assert f'<a href="{url}">' in page
+
     assert server.get("/paperdb/papers/999999").status == 404
 
 

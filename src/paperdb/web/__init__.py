@@ -69,6 +69,7 @@ def metadata(database: str, *, sql: bool = False) -> dict[str, Any]:
             " paper with every mention.",
             "sort_desc": "year",
             "size": 50,
+            "facet_size": 8,
             "facets": ["venue", "year", {"array": "topics"}, {"array": "sources"}, "has_code"],
         },
         "mentions": {

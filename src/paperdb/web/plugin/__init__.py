@@ -136,15 +136,15 @@ def render_cell(
     if column == "title":
         url = datasette.urls.row(database, "papers", row["id"])
         return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
-    if column in ("topics", "sources"):
-        items = _labels(value)
-        return None if items is None else Markup(escape(", ".join(items)))
+    items = _labels(value) if column in ("topics", "sources", "code") else None
+    if items is None:
+        return None
     if column == "code":
-        urls = _labels(value)
-        if urls is None:
-            return None
-        return Markup(" ".join(f'<a href="{escape(u)}">{escape(_short(u))}</a>' for u in urls))
-    return None
+        shown = " ".join(f'<a href="{escape(u)}">{escape(_short(u))}</a>' for u in items)
+    else:
+        shown = str(escape(", ".join(items)))
+    # Datasette renders an empty value itself ("[]"): a no-break space shows nothing.
+    return Markup(shown or "&nbsp;")
 
 
 def _short(url: str) -> str:
