@@ -21,24 +21,28 @@ from paperdb.errors import InputError, PaperdbError, QueryError
 from paperdb.fetch import git
 from paperdb.fetch.locations import Location, parse_location
 from paperdb.models import ListFile
-from paperdb.reader import collect_paths
+from paperdb.reader import Skip, collect_paths
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from paperdb.ingest import FileReport
+    from paperdb.ingest import FileReport, Progress
 
 
 def _offline_error(text: str) -> InputError:
     return InputError(f"{text}: --offline: paperdb does not fetch from the network")
 
 
-def checkout_files(location: Location) -> list[ListFile]:
+def _collect(path: str, on_skip: Skip | None) -> list[Path]:
+    return collect_paths([path]) if on_skip is None else collect_paths([path], on_skip)
+
+
+def checkout_files(location: Location, on_skip: Skip | None = None) -> list[ListFile]:
     """A local checkout's list files, found and read exactly as a folder import does."""
     revision = git.local_head(Path(location.url))
     return [
         ListFile.local(path, origin=location.origin, revision=revision)
-        for path in collect_paths([location.url])
+        for path in _collect(location.url, on_skip)
     ]
 
 
@@ -58,7 +62,9 @@ def snapshot_files(snapshot: fetch.Snapshot) -> list[ListFile]:
     ]
 
 
-def gather(texts: Sequence[str], *, offline: bool = False) -> list[ListFile]:
+def gather(
+    texts: Sequence[str], *, offline: bool = False, on_skip: Skip | None = None
+) -> list[ListFile]:
     """The list files ``paperdb import`` was given, each once, local ones first checked.
 
     Raises:
@@ -70,9 +76,9 @@ def gather(texts: Sequence[str], *, offline: bool = False) -> list[ListFile]:
     local: dict[int, list[ListFile]] = {}
     for index, (text, location) in enumerate(locations):
         if location is None:
-            local[index] = [ListFile.local(p) for p in collect_paths([text])]
+            local[index] = [ListFile.local(p) for p in _collect(text, on_skip)]
         elif location.kind == "checkout":
-            local[index] = checkout_files(location)
+            local[index] = checkout_files(location, on_skip)
         elif offline:
             raise _offline_error(text)
     files: dict[str, ListFile] = {}
@@ -184,7 +190,12 @@ def _result(file: FileReport) -> SourceSync:
 
 
 def sync_origin(
-    db: Database, origin: str, stored: Sequence[Stored], *, only_stored: bool, fmt: str | None
+    db: Database,
+    origin: str,
+    stored: Sequence[Stored],
+    *,
+    only_stored: bool,
+    progress: Progress | None = None,
 ) -> list[SourceSync]:
     """Sync one origin's sources in one transaction.
 
@@ -201,12 +212,16 @@ def sync_origin(
     if only_stored:
         wanted = {s.identity for s in stored}
         files = [f for f in files if f.identity in wanted]
-    report = import_files(db, files, fmt=fmt) if files else None
+    report = import_files(db, files, progress=progress) if files else None
     return [_result(f) for f in (report.files if report else [])] + gone
 
 
 def sync(
-    db: Database, names: Sequence[str] = (), *, offline: bool = False, fmt: str | None = None
+    db: Database,
+    names: Sequence[str] = (),
+    *,
+    offline: bool = False,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Re-read the sources that have an origin (or the named ones) from where they live.
 
@@ -221,7 +236,9 @@ def sync(
     report = SyncReport(started=datetime.now(UTC).replace(microsecond=0))
     for origin, stored in _by_origin(stored_sources(db, names)).items():
         try:
-            report.sources += sync_origin(db, origin, stored, only_stored=bool(names), fmt=fmt)
+            report.sources += sync_origin(
+                db, origin, stored, only_stored=bool(names), progress=progress
+            )
         except PaperdbError as exc:
             report.failures.append(f"{exc}; {_kept(stored)}")
     report.new_papers = len(whatsnew.new_papers(db.conn, report.started))

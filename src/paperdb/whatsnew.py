@@ -20,7 +20,23 @@ from typing import Any
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, build_where, paper_rows
 
-DEFAULT_SINCE = "7d"
+# The rows of `paperdb new -f json|csv`: the search/filter row contract plus two keys.
+COLUMNS = (
+    "id",
+    "title",
+    "year",
+    "venue",
+    "venue_kind",
+    "presentation",
+    "topics",
+    "authors",
+    "nickname",
+    "paper_url",
+    "code",
+    "n_mentions",
+    "first_seen",
+    "sources",
+)
 _AGO = re.compile(r"^\s*(\d{1,6})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 

@@ -196,4 +196,4 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
 
 
 # Command modules register themselves on `app`; imported last so they can use the above.
-from paperdb.cli import admin, curate, query, web  # noqa: E402, F401
+from paperdb.cli import admin, curate, living, query, web  # noqa: E402, F401

@@ -16,6 +16,7 @@ from paperdb.cli import app, err_console, state, user_errors
 
 if TYPE_CHECKING:
     from paperdb.ingest import ImportReport, Progress
+    from paperdb.models import ListFile
     from paperdb.schema import MigrationStatus
 
 # Test hook for the kill-mid-import test: after N files, say "paused" and wait.
@@ -33,12 +34,48 @@ def _warn(message: str) -> None:
     err_console().print(f"warning: {inert(message)}", soft_wrap=True, markup=False)
 
 
+OfflineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        envvar="PAPERDB_OFFLINE",
+        help="Never touch the network: refuse URLs, GitHub and git remotes.",
+    ),
+]
+
+
+def _pause() -> None:
+    sys.stderr.write("paused\n")
+    sys.stderr.flush()
+    time.sleep(3600)
+
+
+def pause_hook() -> Progress | None:
+    """The test pause hook alone (commands that show no progress bar)."""
+    pause_after = int(os.environ.get(PAUSE_ENV, "0") or 0)
+    if not pause_after:
+        return None
+
+    def callback(done: int, total: int, name: str) -> None:
+        if done == pause_after:
+            _pause()
+
+    return callback
+
+
+def _no_nul(values: list[str]) -> list[str]:
+    """A NUL cannot be in a path or URL: a usage error, as for any path option."""
+    if any("\x00" in value for value in values):
+        raise typer.BadParameter("embedded null byte")
+    return values
+
+
 @contextmanager
-def _progress(paths: list[Path]) -> Iterator[Progress | None]:
+def _progress(files: list[ListFile]) -> Iterator[Progress | None]:
     """A progress callback: a bar on an interactive stderr, plus the test pause hook."""
     pause_after = int(os.environ.get(PAUSE_ENV, "0") or 0)
-    size = sum(p.stat().st_size for p in paths)
-    show_bar = sys.stderr.isatty() and (len(paths) > 1 or size > LARGE_INPUT_BYTES)
+    size = sum(f.size for f in files)
+    show_bar = sys.stderr.isatty() and (len(files) > 1 or size > LARGE_INPUT_BYTES)
     if not show_bar and not pause_after:
         yield None
         return
@@ -46,15 +83,13 @@ def _progress(paths: list[Path]) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     bar = Bar(console=err_console(), transient=True) if show_bar else None
-    task = bar.add_task("importing", total=len(paths)) if bar else None
+    task = bar.add_task("importing", total=len(files)) if bar else None
 
     def callback(done: int, total: int, name: str) -> None:
         if bar is not None and task is not None:
             bar.update(task, completed=done, description=name or "finishing")
         if pause_after and done == pause_after:
-            sys.stderr.write("paused\n")
-            sys.stderr.flush()
-            time.sleep(3600)
+            _pause()
 
     if bar is None:
         yield callback
@@ -113,9 +148,13 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
 def import_(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
-            help="Markdown list files or folders (searched for *.md, *.txt).", show_default=False
+            help="Markdown list files or folders (searched for *.md, *.txt), a URL of a"
+            " markdown file, github:OWNER/REPO[/PATH] (or its https://github.com URL), a git"
+            " URL, or a local git checkout.",
+            show_default=False,
+            callback=_no_nul,
         ),
     ],
     fmt: Annotated[
@@ -130,21 +169,25 @@ def import_(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every warning with file:line.")
     ] = False,
+    offline: OfflineOpt = False,
 ) -> None:
     """Import paper lists into the database; re-importing an unchanged file does nothing.
 
-    Example: paperdb import awesome-compression.md lists/
+    A list imported from a URL, GitHub, a git remote or a local git checkout remembers
+    where it came from, and `paperdb sync` re-reads it from there.
+
+    Example: paperdb import awesome-compression.md lists/ github:OWNER/awesome-pruning
     """
     with user_errors():
         from paperdb.db import open_db
-        from paperdb.ingest import import_paths
-        from paperdb.reader import collect_paths
+        from paperdb.ingest import import_files
+        from paperdb.sync import gather
 
-        files = collect_paths(paths, on_skip=_warn)
+        files = gather(paths, offline=offline, on_skip=_warn)
         db = open_db(state(ctx).db)
         try:
             with _progress(files) as progress:
-                report = import_paths(db, files, fmt=fmt, progress=progress)
+                report = import_files(db, files, fmt=fmt, progress=progress)
         finally:
             db.close()
     _render_import(report, verbose)
