@@ -119,8 +119,14 @@ def test_show_mentions_and_disagreements(runner: CliRunner, seed_db: Path) -> No
     assert "001_0e89bc637d566673.txt:241" in result.stdout
     shown = json.loads(
         runner.invoke(app, ["--db", str(seed_db), "show", str(paper_id), "-f", "json"]).stdout
-    )[0]
-    assert {"mentions", "conflicts", "code", "tags"} <= set(shown)
+    )
+    # Issue 13: the JSON contract object of `export -f json` (plus conflicts), not a list.
+    exported = json.loads(
+        runner.invoke(app, ["--db", str(seed_db), "export", "-f", "json", "--limit", "700"]).stdout
+    )
+    contract = next(p for p in exported if p["id"] == paper_id)
+    assert shown == {**contract, "conflicts": shown["conflicts"]}
+    assert list(shown)[: len(contract)] == list(contract)
 
 
 def test_stats_json_sums_to_papers(runner: CliRunner, seed_db: Path) -> None:
@@ -190,3 +196,14 @@ def test_help_has_an_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: paperdb " + command in result.stdout
+
+
+def test_stats_cross_table_names_the_no_value_column(runner: CliRunner, seed_db: Path) -> None:
+    """Issue 13: one key gives null for no value; two keys name that column, never "None"."""
+    args = ["--db", str(seed_db), "stats", "--by", "venue", "--by", "year", "-f", "json"]
+    result = runner.invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert all("None" not in row for row in rows)
+    assert sum(row["no year"] for row in rows) == 9  # the seed papers without a year
+    assert any(row["venue"] is None for row in rows)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -52,7 +53,9 @@ def err_console() -> Console:
     from rich.console import Console
 
     # Not a terminal (logs, CI, test runners): wide enough that summaries never wrap.
-    return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+    # emoji=False: user text such as "file.md:100: ..." must not become "file.md💯 ...".
+    width = None if sys.stderr.isatty() else 200
+    return Console(stderr=True, highlight=False, emoji=False, width=width)
 
 
 _current: list[State] = []  # the running command's state (for messages outside a ctx)
@@ -150,9 +153,12 @@ def _seed_first_use(path: Path) -> None:
     one (the read path then says where it points), only a write command does.
     """
     from paperdb.ingest.seed import ensure_seeded
+    from paperdb.output import inert
 
     if not os.path.lexists(path):
-        err_console().print(f"building {path} from the bundled seed lists", soft_wrap=True)
+        err_console().print(
+            f"building {inert(str(path))} from the bundled seed lists", soft_wrap=True, markup=False
+        )
         ensure_seeded(path)
 
 
@@ -175,18 +181,32 @@ def open_for_write(ctx: typer.Context) -> Database:
     return open_db(path)
 
 
+def _file_mode(path: Path) -> int:
+    """The mode writing ``path`` with a plain open() gives: an existing file keeps its
+    own, a new one gets 0o666 less the umask (mkstemp's temporary file is 0o600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` (or its pieces) to a temporary file beside ``path``, then move it into place.
 
-    A path that exists and is not a regular file (``/dev/stdout``, a named pipe) is
+    The file ends with the mode a plain write would give it (see :func:`_file_mode`). A
+    path that exists and is not a regular file (``/dev/stdout``, a named pipe) is
     written directly: moving a file over it would replace the device or pipe itself.
     """
     if path.exists() and not path.is_file():
         with path.open("w", encoding="utf-8", newline="\n") as handle:
             handle.writelines([text] if isinstance(text, str) else text)
         return
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.writelines([text] if isinstance(text, str) else text)
         os.replace(tmp, path)

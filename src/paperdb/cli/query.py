@@ -7,6 +7,7 @@ rapidfuzz are imported only when needed.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -307,8 +308,9 @@ def show(
         paper = run(conn, paper_id)
     if fmt is not Format.table:
         mentions = paper["mentions"]
-        if fmt is Format.json:
-            render([paper], fmt)
+        if fmt is Format.json:  # the contract object (README) plus conflicts, not a list
+            sys.stdout.write(json.dumps(paper, indent=2, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
         else:  # csv: one row per mention, the paper's fields repeated
             render(
                 [
@@ -372,7 +374,7 @@ def _print_paper(paper: dict[str, Any]) -> None:
 
     from paperdb.output import use_color
 
-    console = Console(no_color=not use_color(), highlight=False)
+    console = Console(no_color=not use_color(), highlight=False, emoji=False)
     about = Table(show_header=False, box=None, pad_edge=False)
     about.add_column(style="bold", no_wrap=True)
     about.add_column(overflow="fold")
@@ -384,7 +386,7 @@ def _print_paper(paper: dict[str, Any]) -> None:
     listed.add_column("where", no_wrap=True)
     listed.add_column("as written", overflow="fold")
     for where, raw in mentions:
-        listed.add_row(where, Text(raw))
+        listed.add_row(Text(where), Text(raw))
     console.print(listed)
 
 
@@ -438,7 +440,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file instead of stdout.",
+            help="Write to this file instead of stdout (- is stdout).",
             dir_okay=False,
             show_default=False,
         ),
@@ -479,20 +481,20 @@ def export(
     with user_errors():
         from paperdb.errors import InputError
         from paperdb.export import export_chunks
+        from paperdb.filters import filter_ids
 
+        if output == Path("-"):  # the usual name for stdout
+            output = None
         if output is not None and output.exists() and output.is_file() and not force:
             raise InputError(f"{output} exists; pass --force to overwrite it")
         if output is not None and not output.parent.is_dir():
             raise InputError(f"{output.parent}: no such folder")
         with reader(ctx) as conn:
-            chunks = export_chunks(
-                conn,
-                fmt.value,
-                filters,
-                sort=sort.value,
-                limit=limit,
-                options=ExportOptions(group_by=groups),
-            )
+            ids = filter_ids(conn, filters, sort=sort.value, limit=limit)
+            if not ids:
+                err_console().print("no papers match", soft_wrap=True)
+            options = ExportOptions(group_by=groups)
+            chunks = export_chunks(conn, fmt.value, options=options, ids=ids)
             if output is None:
                 sys.stdout.writelines(chunks)
                 sys.stdout.flush()

@@ -9,7 +9,7 @@ papers never hold them all in memory; the CLI decides where the text goes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -109,8 +109,12 @@ def export_chunks(
     sort: str = "relevance",
     limit: int | None = None,
     options: ExportOptions | None = None,
+    ids: Sequence[int] | None = None,
 ) -> Iterator[str]:
     """The papers matching ``filters`` (default: every paper, in id order) in ``fmt``, in pieces.
+
+    ``ids`` (from :func:`paperdb.filters.filter_ids`) gives the papers instead, for a
+    caller that needs to know how many there are first.
 
     Raises:
         QueryError: ``fmt`` is not a known export format, or a filter value is unusable
@@ -123,7 +127,8 @@ def export_chunks(
     if exporter is None:
         raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
     conn = connection(db)
-    ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
+    if ids is None:
+        ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
     return exporter(iter_papers(conn, ids), conn, options or ExportOptions())
 
 
