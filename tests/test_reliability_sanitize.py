@@ -48,3 +48,17 @@ def test_error_messages_are_inert(tmp_path: Path) -> None:
 
 def test_inert_keeps_newline_and_tab_rules() -> None:
     assert inert("a\x1b[0m\x9bb\x00") == "a\ufffd[0m\ufffdb\ufffd"
+
+
+def test_user_text_is_never_emoji_or_markup(tmp_path: Path) -> None:
+    """Issue 13: rich turned the warning "x.md:100: ..." into "x.md💯 ..."."""
+    lines = ["## ICLR 2019"] + [f"- 2019-ICLR-[Paper {i}](https://x.org/{i})" for i in range(98)]
+    lines.append("- an unreadable line")  # line 100
+    listed = tmp_path / "a:smile:[bold]b.md"
+    listed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    result = CliRunner().invoke(app, ["--db", db, "import", "-v", str(listed)])
+    assert result.exit_code == 0, result.stderr
+    assert f"{listed.name}:100: " in result.stderr
+    assert "a:smile:[bold]b.md" in result.stderr  # the file name in the summary table
+    assert "💯" not in result.stderr and "😄" not in result.stderr

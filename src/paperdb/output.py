@@ -110,7 +110,7 @@ def _rich_table(
     from rich.text import Text
 
     columns = list(columns or (rows[0].keys() if rows else []))
-    console = Console(no_color=not use_color(), highlight=False)
+    console = Console(no_color=not use_color(), highlight=False, emoji=False)
     table = Table(title=title, header_style="bold", expand=False, show_lines=False)
     for name in columns:
         if name in wrap:

@@ -80,6 +80,7 @@ def _progress(files: list[ListFile]) -> Iterator[Progress | None]:
         yield None
         return
 
+    from rich.markup import escape
     from rich.progress import Progress as Bar
 
     bar = Bar(console=err_console(), transient=True) if show_bar else None
@@ -87,7 +88,7 @@ def _progress(files: list[ListFile]) -> Iterator[Progress | None]:
 
     def callback(done: int, total: int, name: str) -> None:
         if bar is not None and task is not None:
-            bar.update(task, completed=done, description=name or "finishing")
+            bar.update(task, completed=done, description=escape(name) or "finishing")
         if pause_after and done == pause_after:
             _pause()
 
@@ -100,6 +101,7 @@ def _progress(files: list[ListFile]) -> Iterator[Progress | None]:
 
 def _render_import(report: ImportReport, verbose: bool) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     from paperdb.output import inert
 
@@ -114,7 +116,7 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
     table.add_column("warnings", justify="right", footer=str(len(report.warnings)))
     for f in report.files:
         table.add_row(
-            inert(f.name),
+            Text(inert(f.name)),  # a file name is text, never markup
             f.fmt,
             f.status,
             str(f.entries),
