@@ -50,8 +50,8 @@ def test_topic_counts_a_paper_once_per_topic(small: Database) -> None:
 
 def test_cross_table(small: Database) -> None:
     assert stats(small.conn, ["venue", "year"]) == [
-        {"venue": "ICLR", "2020": 1, "2021": 1, "None": 1, "total": 3},
-        {"venue": "NeurIPS", "2020": 1, "2021": 0, "None": 0, "total": 1},
+        {"venue": "ICLR", "2020": 1, "2021": 1, "no year": 1, "total": 3},
+        {"venue": "NeurIPS", "2020": 1, "2021": 0, "no year": 0, "total": 1},
     ]
 
 

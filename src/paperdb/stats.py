@@ -2,7 +2,8 @@
 
 A paper counts once per value: once per year (its best-supported year), but once for
 each of its topics, authors, frameworks and sources, so those columns can sum to more
-than the number of papers. Papers without a value are counted under ``None``.
+than the number of papers. Papers without a value are counted under ``None`` (a cross
+table's column for them is ``no <key>``).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def stats(
     """Paper counts by one key (rows ``{key: value, "count": n}``) or two (a cross table).
 
     A cross table has one row per value of the first key, one column per value of the
-    second key (named ``str(value)``, ``"None"`` for no value), and a ``total`` column:
+    second key (named ``str(value)``; ``"no <key>"``, e.g. ``"no year"``, for papers
+    without one, as JSON object keys cannot be null), and a ``total`` column:
     the number of distinct papers in that row. Years sort newest first, other values by
     count; ``limit`` keeps the first rows.
 
@@ -114,7 +116,8 @@ def _cross(
     grid: dict[Any, dict[Any, int]] = {}
     for av, bv, n in cells:
         grid.setdefault(av, {})[bv] = n
+    names = {bv: f"no {second}" if bv is None else str(bv) for bv in columns}
     return [
-        {first: av, **{str(bv): grid.get(av, {}).get(bv, 0) for bv in columns}, "total": totals[av]}
+        {first: av, **{names[bv]: grid.get(av, {}).get(bv, 0) for bv in columns}, "total": totals[av]}
         for av in row_values
     ]
