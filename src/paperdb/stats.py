@@ -118,6 +118,10 @@ def _cross(
         grid.setdefault(av, {})[bv] = n
     names = {bv: f"no {second}" if bv is None else str(bv) for bv in columns}
     return [
-        {first: av, **{names[bv]: grid.get(av, {}).get(bv, 0) for bv in columns}, "total": totals[av]}
+        {
+            first: av,
+            **{names[bv]: grid.get(av, {}).get(bv, 0) for bv in columns},
+            "total": totals[av],
+        }
         for av in row_values
     ]
