@@ -26,7 +26,7 @@ def _isolated_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 @pytest.fixture
 def db() -> Iterator[Database]:
     """An in-memory, fully migrated database."""
-    database = open_db(":memory:")
+    database = Database(open_db(":memory:"))
     yield database
     database.close()
 
@@ -59,8 +59,8 @@ def seed_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from paperdb.reader import collect_paths
 
     path = tmp_path_factory.mktemp("seeds") / "paperdb.db"
-    db = open_db(path)
-    import_paths(db, collect_paths([seed_dir()]))
+    db = Database(open_db(path))
+    import_paths(db.conn, collect_paths([seed_dir()]))
     db.close()
     return path
 

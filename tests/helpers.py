@@ -102,7 +102,7 @@ def cli(
 
 def snapshot(db_file: Path) -> tuple[dict[str, int], str]:
     """Row counts and a full dump: equal snapshots mean an unchanged database."""
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         dump = "\n".join(db.conn.iterdump())

@@ -19,10 +19,10 @@ GOLD = Path(__file__).parent / "gold" / "conflicts.json"
 
 @pytest.mark.parametrize("merged", [False, True], ids=["imported", "after-apply"])
 def test_every_gold_conflict_is_reported(db: Database, merged: bool) -> None:
-    import_paths(db, [seed_dir()])
+    import_paths(db.conn, [seed_dir()])
     if merged:
-        dedupe.apply(db)
-    found = {(f"{f['file']}:{f['line']}", f["kind"]) for f in check(db)}
+        dedupe.apply(db.conn)
+    found = {(f"{f['file']}:{f['line']}", f["kind"]) for f in check(db.conn)}
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     assert len(gold["conflicts"]) == gold["n_conflicts"]
     for conflict in gold["conflicts"]:
@@ -50,7 +50,7 @@ OTHER = """\
 def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
     (tmp_path / "a.md").write_text(LIST, encoding="utf-8")
     (tmp_path / "b.md").write_text(OTHER, encoding="utf-8")
-    import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
+    import_paths(db.conn, [tmp_path / "a.md", tmp_path / "b.md"])
     db.conn.execute(
         "UPDATE entries SET broken_link = 1 WHERE line = 2 AND title = 'Deep Compression'"
     )
@@ -59,7 +59,7 @@ def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
 
 
 def test_each_kind_with_file_and_line(small: Database) -> None:
-    rows = [(f["file"], f["line"], f["kind"]) for f in check(small)]
+    rows = [(f["file"], f["line"], f["kind"]) for f in check(small.conn)]
     assert rows == [
         ("a.md", 2, "year-conflict"),
         ("a.md", 2, "broken-link"),
@@ -70,25 +70,25 @@ def test_each_kind_with_file_and_line(small: Database) -> None:
         ("a.md", 6, "missing-field"),
         ("b.md", 1, "venue-conflict"),
     ]
-    by_line = {(f["file"], f["line"], f["kind"]): f for f in check(small)}
+    by_line = {(f["file"], f["line"], f["kind"]): f for f in check(small.conn)}
     assert by_line[("a.md", 2, "year-conflict")]["message"] == "year 2016 here, but 2015 at a.md:5"
     assert by_line[("a.md", 5, "duplicate")]["message"] == "same paper as line 2 of this list"
     assert by_line[("a.md", 6, "missing-field")]["message"] == "no venue"
 
 
 def test_kinds_filter_and_unknown_kind(small: Database) -> None:
-    assert {f["kind"] for f in check(small, ["duplicate"])} == {"duplicate"}
-    assert set(KINDS) >= {f["kind"] for f in check(small)}
+    assert {f["kind"] for f in check(small.conn, ["duplicate"])} == {"duplicate"}
+    assert set(KINDS) >= {f["kind"] for f in check(small.conn)}
     with pytest.raises(QueryError, match="unknown check 'typo'"):
-        check(small, ["typo"])
+        check(small.conn, ["typo"])
 
 
 def test_empty_link_is_reported(db: Database, tmp_path: Path, fake_parser: None) -> None:
     (tmp_path / "a.md").write_text(
         "- [A Paper About Things]() | year=2020 | venue=ICLR\n", encoding="utf-8"
     )
-    import_paths(db, [tmp_path / "a.md"])
-    assert [(f["kind"], f["message"]) for f in check(db)] == [("broken-link", "empty link")]
+    import_paths(db.conn, [tmp_path / "a.md"])
+    assert [(f["kind"], f["message"]) for f in check(db.conn)] == [("broken-link", "empty link")]
 
 
 def test_a_paper_under_two_topics_is_cross_listed_not_duplicated(
@@ -98,6 +98,6 @@ def test_a_paper_under_two_topics_is_cross_listed_not_duplicated(
     line = "- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n"
     text = f"# Pruning\n\n{line}\n# Quantization\n\n{line}\n# Pruning again\n\n## Pruning\n\n{line}"
     (tmp_path / "a.md").write_text(text, encoding="utf-8")
-    import_paths(db, [tmp_path / "a.md"])
-    found = [(f["line"], f["message"]) for f in check(db, ["duplicate"])]
+    import_paths(db.conn, [tmp_path / "a.md"])
+    found = [(f["line"], f["message"]) for f in check(db.conn, ["duplicate"])]
     assert found == [(13, "same paper as line 3 of this list")]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -230,7 +231,7 @@ def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
         timeout=60,
     )
     assert first.returncode == 0, first.stderr
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     before = counts(db)
     db.close()
 
@@ -239,7 +240,7 @@ def test_kill_mid_import_leaves_database_unchanged(tmp_path: Path) -> None:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     assert counts(db) == before
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -19,8 +20,8 @@ from paperdb.reader import collect_paths
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "seed.db"
-    db = open_db(path)
-    import_paths(db, collect_paths([seed_dir()]))
+    db = Database(open_db(path))
+    import_paths(db.conn, collect_paths([seed_dir()]))
     db.close()
     return path
 

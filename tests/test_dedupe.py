@@ -160,7 +160,7 @@ def test_clusters_respect_not_same() -> None:
 
 @pytest.fixture
 def seeded(db: Database) -> Database:
-    import_paths(db, [seed_dir()])
+    import_paths(db.conn, [seed_dir()])
     return db
 
 
@@ -183,7 +183,7 @@ def pairwise(groups: dict[str, int]) -> set[tuple[str, str]]:
 def test_seeds_after_apply_match_the_gold(seeded: Database) -> None:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     before = counts(seeded)["entries"]
-    results = dedupe.apply(seeded)
+    results = dedupe.apply(seeded.conn)
     assert results, "the APoT typo pair should be merged"
     assert counts(seeded)["entries"] == before  # merges never delete a mention
 
@@ -204,7 +204,7 @@ def test_seeds_after_apply_match_the_gold(seeded: Database) -> None:
 
 
 def test_seed_proposals_show_titles_score_evidence_and_differences(seeded: Database) -> None:
-    rows = dedupe.proposals(seeded)
+    rows = dedupe.proposals(seeded.conn)
     assert rows[0]["score"] >= dedupe.DEFAULT_THRESHOLD
     assert set(rows[0]) == {"a", "b", "score", "a_title", "b_title", "evidence", "differs"}
     assert "Additive Powers-of-two" in rows[0]["b_title"]
@@ -231,65 +231,65 @@ OTHER = """\
 def small(db: Database, tmp_path: Path, fake_parser: None) -> tuple[Database, Path]:
     (tmp_path / "a.md").write_text(LIST, encoding="utf-8")
     (tmp_path / "b.md").write_text(OTHER, encoding="utf-8")
-    import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
+    import_paths(db.conn, [tmp_path / "a.md", tmp_path / "b.md"])
     return db, tmp_path
 
 
 def snapshot(db: Database) -> tuple[str, list[Any]]:
     papers = db.conn.execute("SELECT * FROM papers ORDER BY id").fetchall()
-    return export(db, "json"), papers
+    return export(db.conn, "json"), papers
 
 
 def test_apply_then_undo_restores_exactly(small: tuple[Database, Path]) -> None:
     db, _ = small
     before = snapshot(db)
-    results = dedupe.apply(db)
+    results = dedupe.apply(db.conn)
     assert len(results) == 2 and db["papers"].count == 2
     assert snapshot(db) != before
-    log = dedupe.list_merges(db)
+    log = dedupe.list_merges(db.conn)
     assert [r["undone_at"] for r in log] == [None, None]
     for result in reversed(results):
-        dedupe.undo(db, result.id)
+        dedupe.undo(db.conn, result.id)
     assert snapshot(db) == before
-    assert all(r["undone_at"] for r in dedupe.list_merges(db))
+    assert all(r["undone_at"] for r in dedupe.list_merges(db.conn))
     with pytest.raises(QueryError, match="already undone"):
-        dedupe.undo(db, results[0].id)
+        dedupe.undo(db.conn, results[0].id)
 
 
 def test_undo_refuses_after_the_mention_changed(small: tuple[Database, Path]) -> None:
     db, folder = small
-    result = dedupe.merge(db, [1, 3])
+    result = dedupe.merge(db.conn, [1, 3])
     (folder / "b.md").write_text(OTHER.replace("year=2019", "year=2020"), encoding="utf-8")
-    import_paths(db, [folder / "b.md"])
+    import_paths(db.conn, [folder / "b.md"])
     before = snapshot(db)
     with pytest.raises(QueryError, match=r"b\.md:2 was re-imported"):
-        dedupe.undo(db, result.id)
+        dedupe.undo(db.conn, result.id)
     assert snapshot(db) == before
 
 
 def test_undo_survives_reimport_of_unchanged_mentions(small: tuple[Database, Path]) -> None:
     db, folder = small
     before = snapshot(db)
-    result = dedupe.merge(db, [1, 3])
+    result = dedupe.merge(db.conn, [1, 3])
     # Change another line of b.md: its entries are re-created with new ids.
     (folder / "b.md").write_text(
         OTHER.replace("topic=pruning", "topic=quantization"), encoding="utf-8"
     )
-    import_paths(db, [folder / "b.md"])
-    dedupe.undo(db, result.id)
+    import_paths(db.conn, [folder / "b.md"])
+    dedupe.undo(db.conn, result.id)
     (folder / "b.md").write_text(OTHER, encoding="utf-8")
-    import_paths(db, [folder / "b.md"])
+    import_paths(db.conn, [folder / "b.md"])
     assert snapshot(db)[0] == before[0]
 
 
 def test_undo_order_is_enforced(small: tuple[Database, Path]) -> None:
     db, _ = small
-    first = dedupe.merge(db, [2, 4])
-    second = dedupe.merge(db, [1, 2])
+    first = dedupe.merge(db.conn, [2, 4])
+    second = dedupe.merge(db.conn, [1, 2])
     with pytest.raises(QueryError, match=f"undo merge {second.id} first"):
-        dedupe.undo(db, first.id)
-    dedupe.undo(db, second.id)
-    dedupe.undo(db, first.id)
+        dedupe.undo(db.conn, first.id)
+    dedupe.undo(db.conn, second.id)
+    dedupe.undo(db.conn, first.id)
     assert db["papers"].count == 4
 
 
@@ -304,30 +304,30 @@ def test_merge_is_one_transaction(
 
     monkeypatch.setattr("paperdb.papers.refresh_papers", boom)
     with pytest.raises(RuntimeError):
-        dedupe.merge(db, [1, 3])
+        dedupe.merge(db.conn, [1, 3])
     assert (snapshot(db), counts(db)) == before
 
 
 def test_not_same_is_remembered(small: tuple[Database, Path]) -> None:
     db, _ = small
-    assert {(r["a"], r["b"]) for r in dedupe.proposals(db)} == {(1, 3), (2, 4)}
-    dedupe.mark_not_same(db, 3, 1)
-    assert {(r["a"], r["b"]) for r in dedupe.proposals(db)} == {(2, 4)}
+    assert {(r["a"], r["b"]) for r in dedupe.proposals(db.conn)} == {(1, 3), (2, 4)}
+    dedupe.mark_not_same(db.conn, 3, 1)
+    assert {(r["a"], r["b"]) for r in dedupe.proposals(db.conn)} == {(2, 4)}
     with pytest.raises(QueryError, match="not the same"):
-        dedupe.merge(db, [1, 3])
-    assert [r.absorbed for r in dedupe.apply(db)] == [[4]]
+        dedupe.merge(db.conn, [1, 3])
+    assert [r.absorbed for r in dedupe.apply(db.conn)] == [[4]]
 
 
 def test_merge_errors(small: tuple[Database, Path]) -> None:
     db, _ = small
     with pytest.raises(QueryError, match="no paper with id 99"):
-        dedupe.merge(db, [1, 99])
+        dedupe.merge(db.conn, [1, 99])
     with pytest.raises(QueryError, match="two different"):
-        dedupe.merge(db, [1, 1])
+        dedupe.merge(db.conn, [1, 1])
     with pytest.raises(QueryError, match="no merge with id 5"):
-        dedupe.undo(db, 5)
+        dedupe.undo(db.conn, 5)
     with pytest.raises(QueryError, match="two different"):
-        dedupe.mark_not_same(db, 2, 2)
+        dedupe.mark_not_same(db.conn, 2, 2)
 
 
 def test_fake_parse_is_the_grammar_used_here() -> None:

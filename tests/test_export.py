@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from paperdb.db import open_db
 from paperdb.export import EXPORTERS, ExportOptions, export, parse_group_by
@@ -39,8 +40,8 @@ def _reimport(seed_conn: sqlite3.Connection, tmp_path: Path, group_by: str = "to
     path = tmp_path / "export.md"
     options = ExportOptions(group_by=parse_group_by(group_by))
     path.write_text(export(seed_conn, "markdown", options=options), encoding="utf-8")
-    db = open_db(tmp_path / "again.db")
-    report = import_paths(db, [path])
+    db = Database(open_db(tmp_path / "again.db"))
+    report = import_paths(db.conn, [path])
     assert not report.warnings
     return db
 
@@ -51,8 +52,8 @@ def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path, grou
     from paperdb.check import check
 
     db = _reimport(seed_conn, tmp_path, group_by)
-    assert sorted(map(_key, paper_rows(db))) == sorted(map(_key, paper_rows(seed_conn)))
-    assert check(db, ["duplicate", "broken-link"]) == []  # no [Title](), no repeats
+    assert sorted(map(_key, paper_rows(db.conn))) == sorted(map(_key, paper_rows(seed_conn)))
+    assert check(db.conn, ["duplicate", "broken-link"]) == []  # no [Title](), no repeats
     db.close()
 
 
@@ -190,7 +191,7 @@ def test_csv_and_jsonl(seed_conn: sqlite3.Connection) -> None:
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
 def test_every_format_on_an_empty_database(db: Any, fmt: str) -> None:
-    text = export(db, fmt)
+    text = export(db.conn, fmt)
     assert isinstance(text, str)
 
 
@@ -239,9 +240,9 @@ def test_mentions_carry_their_own_authors_and_code(tmp_path: Path) -> None:
         " 2020 | - |\n",
         encoding="utf-8",
     )
-    db = open_db(tmp_path / "m.db")
-    import_paths(db, [tmp_path / "a.md", tmp_path / "b.md"])
-    (paper,) = json.loads(export(db, "json"))
+    db = Database(open_db(tmp_path / "m.db"))
+    import_paths(db.conn, [tmp_path / "a.md", tmp_path / "b.md"])
+    (paper,) = json.loads(export(db.conn, "json"))
     db.close()
     said = {m["source"]: (m["authors"], m["code_urls"]) for m in paper["mentions"]}
     assert said == {

@@ -47,7 +47,7 @@ def papers(db: Database) -> dict[str, dict[str, Any]]:
 
 
 def test_import_stores_entries_papers_and_links(db: Database, tmp_path: Path) -> None:
-    report = import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    report = import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     [file] = report.files
     assert (file.name, file.fmt, file.status) == ("a.md", "fake", "new")
     assert (file.entries, file.new_papers, file.linked) == (3, 2, 1)
@@ -73,10 +73,10 @@ def test_import_stores_entries_papers_and_links(db: Database, tmp_path: Path) ->
 
 def test_reimporting_the_same_file_changes_nothing(db: Database, tmp_path: Path) -> None:
     paths = [write(tmp_path, "a.md", LIST_A), write(tmp_path, "b.md", LIST_B)]
-    import_paths(db, paths)
+    import_paths(db.conn, paths)
     before = counts(db)
     snapshot = list(db.query("SELECT * FROM papers ORDER BY id"))
-    report = import_paths(db, paths)
+    report = import_paths(db.conn, paths)
     assert [f.status for f in report.files] == ["unchanged", "unchanged"]
     assert [f.entries for f in report.files] == [3, 3]
     assert [len(f.warnings) for f in report.files] == [1, 0]
@@ -85,18 +85,20 @@ def test_reimporting_the_same_file_changes_nothing(db: Database, tmp_path: Path)
 
 
 def test_moved_file_is_the_same_source(db: Database, tmp_path: Path) -> None:
-    import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     before = counts(db)
     (tmp_path / "moved").mkdir()
     moved = (tmp_path / "a.md").rename(tmp_path / "moved" / "a.md")
-    [file] = import_paths(db, [moved]).files
+    [file] = import_paths(db.conn, [moved]).files
     assert file.unchanged
     assert counts(db) == before
     assert db["sources"].get(1)["path"] == str(moved.resolve())
 
 
 def test_linking_across_files_by_arxiv_then_title(db: Database, tmp_path: Path) -> None:
-    report = import_paths(db, [write(tmp_path, "a.md", LIST_A), write(tmp_path, "b.md", LIST_B)])
+    report = import_paths(
+        db.conn, [write(tmp_path, "a.md", LIST_A), write(tmp_path, "b.md", LIST_B)]
+    )
     b = report.files[1]
     assert (b.entries, b.new_papers, b.linked) == (3, 1, 2)
     assert db["papers"].count == 3
@@ -112,17 +114,17 @@ def test_linking_across_files_by_arxiv_then_title(db: Database, tmp_path: Path) 
 
 def test_same_title_different_arxiv_ids_stay_apart(db: Database, tmp_path: Path) -> None:
     text = "- Same Title | arxiv=2001.00001\n- Same Title | arxiv=2002.00002\n- same title\n"
-    [file] = import_paths(db, [write(tmp_path, "a.md", text)]).files
+    [file] = import_paths(db.conn, [write(tmp_path, "a.md", text)]).files
     assert (file.new_papers, file.linked) == (2, 1)
 
 
 def test_changed_file_replaces_its_entries(db: Database, tmp_path: Path) -> None:
     a = write(tmp_path, "a.md", LIST_A)
     b = write(tmp_path, "b.md", LIST_B)
-    import_paths(db, [a, b])
+    import_paths(db.conn, [a, b])
     ids = {key: row["id"] for key, row in papers(db).items()}
     write(tmp_path, "b.md", "- Deep Compression | year=2016 | venue=ICLR | authors=New Person\n")
-    [file] = import_paths(db, [b]).files
+    [file] = import_paths(db.conn, [b]).files
     assert (file.status, file.entries, file.linked, file.new_papers) == ("updated", 1, 1, 0)
     after = papers(db)
     assert set(after) == {"thelotterytickethypothesis", "deepcompression"}  # "Only In B" is gone
@@ -141,10 +143,10 @@ def test_changed_file_replaces_its_entries(db: Database, tmp_path: Path) -> None
 
 def test_changed_sole_source_keeps_paper_ids(db: Database, tmp_path: Path) -> None:
     a = write(tmp_path, "a.md", LIST_A)
-    import_paths(db, [a])
+    import_paths(db.conn, [a])
     ids = {key: row["id"] for key, row in papers(db).items()}
     write(tmp_path, "a.md", LIST_A + "- Brand New | year=2024\n")
-    import_paths(db, [a])
+    import_paths(db.conn, [a])
     after = {key: row["id"] for key, row in papers(db).items()}
     assert {k: after[k] for k in ids} == ids
     assert db["papers"].count == 3
@@ -153,7 +155,7 @@ def test_changed_sole_source_keeps_paper_ids(db: Database, tmp_path: Path) -> No
 def test_error_rolls_everything_back(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     before = counts(db)
 
     def failing(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
@@ -165,7 +167,7 @@ def test_error_rolls_everything_back(
     write(tmp_path, "a.md", LIST_B)  # a changed file, replaced before the failure
     paths = [tmp_path / "a.md", write(tmp_path, "b.md", LIST_B), write(tmp_path, "c.md", "x")]
     with pytest.raises(RuntimeError, match="parser bug"):
-        import_paths(db, paths)
+        import_paths(db.conn, paths)
     assert counts(db) == before
     assert not db.conn.in_transaction
 
@@ -175,18 +177,18 @@ def test_unreadable_file_rolls_back_and_names_the_file(db: Database, tmp_path: P
     paths[1].write_bytes(b"\x00\x01binary")
     before = counts(db)
     with pytest.raises(InputError, match=r"z\.md"):
-        import_paths(db, paths)
+        import_paths(db.conn, paths)
     assert counts(db) == before
 
 
 def test_busy_database(db_path: Path, tmp_path: Path) -> None:
-    db = open_db(db_path)
+    db = Database(open_db(db_path))
     db.conn.execute("PRAGMA busy_timeout = 50")
     other = sqlite3.connect(db_path)
     other.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(DatabaseBusyError, match="database is busy"):
-            import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+            import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     finally:
         other.rollback()
         other.close()
@@ -195,7 +197,7 @@ def test_busy_database(db_path: Path, tmp_path: Path) -> None:
 
 def test_unknown_format_is_refused(db: Database, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown format 'nope'"):
-        import_paths(db, [write(tmp_path, "a.md", LIST_A)], fmt="nope")
+        import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)], fmt="nope")
 
 
 def test_two_entries_on_one_line_become_a_warning(
@@ -207,7 +209,7 @@ def test_two_entries_on_one_line_become_a_warning(
         return parsed
 
     monkeypatch.setattr(importers, "parse_text", doubled)
-    [file] = import_paths(db, [write(tmp_path, "a.md", LIST_A)]).files
+    [file] = import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)]).files
     assert file.entries == 3
     assert any("second entry on this line" in w.reason for w in file.warnings)
 
@@ -215,15 +217,15 @@ def test_two_entries_on_one_line_become_a_warning(
 def test_progress_callback(db: Database, tmp_path: Path) -> None:
     calls: list[tuple[int, int, str]] = []
     paths = [write(tmp_path, "a.md", LIST_A), write(tmp_path, "b.md", LIST_B)]
-    import_paths(db, paths, progress=lambda *args: calls.append(args))
+    import_paths(db.conn, paths, progress=lambda *args: calls.append(args))
     assert calls == [(0, 2, "a.md"), (1, 2, "b.md"), (2, 2, "")]
 
 
 def test_refresh_deletes_papers_without_entries(db: Database, tmp_path: Path) -> None:
-    import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     paper_id = papers(db)["thelotterytickethypothesis"]["id"]
     db.execute("DELETE FROM entries WHERE paper_id = ?", [paper_id])
-    refresh_papers(db, [paper_id])
+    refresh_papers(db.conn, [paper_id])
     assert db.execute("SELECT count(*) FROM papers WHERE id = ?", [paper_id]).fetchone() == (0,)
 
 
@@ -232,14 +234,14 @@ def test_ensure_seeded_builds_once(tmp_path: Path) -> None:
     report = ensure_seeded(path)
     assert report is not None and len(report.files) == 5
     assert sorted(p.name for p in path.parent.iterdir()) == ["paperdb.db"]
-    db = open_db(path)
+    db = Database(open_db(path))
     assert db["sources"].count == 5
     db.close()
     assert ensure_seeded(path) is None
 
 
 def test_reference_venues_and_topics_are_loaded(db: Database, tmp_path: Path) -> None:
-    import_paths(db, [write(tmp_path, "a.md", LIST_A)])
+    import_paths(db.conn, [write(tmp_path, "a.md", LIST_A)])
     assert db["venues"].get("NeurIPS")["kind"] == "conference"
     alias = db.execute("SELECT venue FROM venue_aliases WHERE alias = 'nips'").fetchone()
     assert alias == ("NeurIPS",)

@@ -174,26 +174,26 @@ def test_fts_follows_papers(db: Database) -> None:
 
 
 def test_second_apply_changes_nothing(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = Database(open_db(db_path))
     before = schema(db)
-    applied = [s.name for s in migration_status(db)]
+    applied = [s.name for s in migration_status(db.conn)]
     load_migrations().apply(db)
     db.close()
-    db = open_db(db_path)
+    db = Database(open_db(db_path))
     assert schema(db) == before
-    assert [s.name for s in migration_status(db)] == applied
+    assert [s.name for s in migration_status(db.conn)] == applied
     assert db["_sqlite_migrations"].count == len(migration_files())
-    assert all(s.applied_at for s in migration_status(db))
+    assert all(s.applied_at for s in migration_status(db.conn))
 
 
 def test_migration_files_are_numbered_and_recorded(db: Database) -> None:
     names = [p.stem for p in migration_files()]
     assert names[:2] == ["0001_initial", "0002_papers_fts"]
-    assert [s.name for s in migration_status(db)] == names
+    assert [s.name for s in migration_status(db.conn)] == names
 
 
 def test_open_db_settings(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = Database(open_db(db_path))
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -224,7 +224,7 @@ def test_split_statements_keeps_triggers_whole() -> None:
 
 
 def test_newer_database_is_refused(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = Database(open_db(db_path))
     db["_sqlite_migrations"].insert(
         {"migration_set": "paperdb", "name": "9999_from_the_future", "applied_at": "later"}
     )
@@ -287,7 +287,7 @@ def test_living_lists_migration_gives_existing_mentions_their_import_time(
     )
     conn.commit()
     conn.close()
-    db = open_db(path)
+    db = Database(open_db(path))
     assert db.execute("SELECT first_seen, added FROM entries").fetchall() == [
         ("2025-01-02T03:04:05+00:00", 0)
     ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -134,16 +135,16 @@ def test_reimport_that_removes_mentions_keeps_one_backup(tmp_path: Path) -> None
     result = runner.invoke(app, ["--db", str(path), "import", str(listed)])
     assert result.exit_code == 0, result.stderr
     assert "p.db.bak" in result.stderr
-    old = open_db(Path(f"{path}.bak"))
+    old = Database(open_db(Path(f"{path}.bak")))
     assert old["entries"].count == 3
     old.close()
-    new = open_db(path)
+    new = Database(open_db(path))
     assert new["entries"].count == 1
     new.close()
 
     listed.write_text(LIST, encoding="utf-8")  # second generation replaces the first
     assert runner.invoke(app, ["--db", str(path), "import", str(listed)]).exit_code == 0
-    old = open_db(Path(f"{path}.bak"))
+    old = Database(open_db(Path(f"{path}.bak")))
     assert old["entries"].count == 1
     old.close()
     assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == ["p.db.bak"]
@@ -152,7 +153,7 @@ def test_reimport_that_removes_mentions_keeps_one_backup(tmp_path: Path) -> None
 def test_backup_helper_copies_committed_state_only(tmp_path: Path) -> None:
     path = tmp_path / "b.db"
     _good(path, tmp_path)
-    db = open_db(path)
+    db = Database(open_db(path))
     expected = counts(db)
     db.conn.execute("BEGIN IMMEDIATE")
     db.conn.execute("DELETE FROM entries")
@@ -160,7 +161,7 @@ def test_backup_helper_copies_committed_state_only(tmp_path: Path) -> None:
     db.conn.execute("ROLLBACK")
     db.close()
     assert target == tmp_path / "b.db.bak"
-    copy = open_db(target)
+    copy = Database(open_db(target))
     assert counts(copy) == expected
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
@@ -171,14 +172,14 @@ def test_failed_import_writes_nothing_into_a_good_database(tmp_path: Path) -> No
     path = tmp_path / "g.db"
     _good(path, tmp_path)
     (tmp_path / "bin.md").write_bytes(b"\x00\x01\x02")
-    db = open_db(path)
+    db = Database(open_db(path))
     before = counts(db), list(db.conn.iterdump())
     db.close()
     result = CliRunner().invoke(
         app, ["--db", str(path), "import", str(tmp_path / "l.md"), str(tmp_path / "bin.md")]
     )
     assert result.exit_code == 1
-    db = open_db(path)
+    db = Database(open_db(path))
     assert (counts(db), list(db.conn.iterdump())) == before
     db.close()
     export = CliRunner().invoke(app, ["--db", str(path), "export", "-f", "json"])

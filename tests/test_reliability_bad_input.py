@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -49,7 +50,7 @@ def run(db_file: Path, *args: str) -> tuple[int, str, str]:
 def fails(db_file: Path, *args: str) -> str:
     """Run a command expected to fail: exit 1, one error line, nothing on stdout, database
     unchanged. Returns the error line."""
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     before = counts(db)
     db.close()
     code, out, err = run(db_file, *args)
@@ -57,7 +58,7 @@ def fails(db_file: Path, *args: str) -> str:
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     assert counts(db) == before
     db.close()
     return lines[0]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import typer
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -104,14 +105,14 @@ def _find(path: tuple[str, ...]) -> Any:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("opts") / "papers.db"
-    db = open_db(path)
-    import_paths(db, [SEED])
+    db = Database(open_db(path))
+    import_paths(db.conn, [SEED])
     db.close()
     return path
 
 
 def _state(path: Path) -> tuple[dict[str, int], int]:
-    db = open_db(path)
+    db = Database(open_db(path))
     try:
         return counts(db), hash("\n".join(db.conn.iterdump()))
     finally:

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from paperdb.db import open_db
 from paperdb.errors import QueryError
@@ -124,8 +125,8 @@ def test_a_rare_typo_in_the_lists_is_corrected_when_nothing_matches(tmp_path: Pa
     ]
     lines += ["- 2020-CVPR-[A Knowlege Transfer Paper](https://x.org/t)"]
     (tmp_path / "l.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    db = open_db(tmp_path / "t.db")
-    import_paths(db, collect_paths([tmp_path / "l.md"]))
+    db = Database(open_db(tmp_path / "t.db"))
+    import_paths(db.conn, collect_paths([tmp_path / "l.md"]))
     conn = db.conn
     exact = search(conn, "knowlege transfer")
     assert [r["title"] for r in exact.rows] == [

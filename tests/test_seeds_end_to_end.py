@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 from paperdb.cli import app
@@ -32,7 +33,7 @@ def test_seeds_import_reports_707_entries(runner: CliRunner, tmp_path: Path) -> 
     assert total.split()[1] == "707"
     assert "error" not in summary.lower()
 
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     assert db["entries"].count == 707
     # Mentions with the same normalized title are one paper.
     papers_by_key: dict[str, set[int]] = {}
@@ -47,12 +48,12 @@ def test_seeds_import_reports_707_entries(runner: CliRunner, tmp_path: Path) -> 
 def test_second_seed_import_changes_no_table(runner: CliRunner, tmp_path: Path) -> None:
     db_file = tmp_path / "seeds.db"
     _import(runner, db_file)
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     before = counts(db)
     db.close()
     summary = _import(runner, db_file)
     assert "unchanged" in summary
-    db = open_db(db_file)
+    db = Database(open_db(db_file))
     assert counts(db) == before
     db.close()
 

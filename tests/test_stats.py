@@ -27,7 +27,7 @@ LIST = """\
 def small(db: Database, tmp_path: Path, fake_parser: None) -> Database:
     path = tmp_path / "list.md"
     path.write_text(LIST, encoding="utf-8")
-    import_paths(db, [path], fmt="fake")
+    import_paths(db.conn, [path], fmt="fake")
     return db
 
 

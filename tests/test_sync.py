@@ -38,7 +38,7 @@ SECOND = HEAD + LOTTERY + GEOMETRIC + "".join(ADDED)
 
 
 def _import(db: Database, *texts: str, offline: bool = False) -> None:
-    import_files(db, gather(list(texts), offline=offline))
+    import_files(db.conn, gather(list(texts), offline=offline))
 
 
 def _titles(db: Database, since: datetime) -> set[str]:
@@ -86,14 +86,14 @@ def test_commit_import_commit_sync(db: Database, repo: GitRepo, how: str) -> Non
     assert revision == repo.git("rev-parse", "HEAD")
 
     sha = repo.commit({"README.md": SECOND})
-    report = sync(db)
+    report = sync(db.conn)
     assert report.sources == [SourceSync("README.md", "updated", new=3, removed=1, changed=0)]
     assert not report.failed and report.new_papers == 3
     assert _titles(db, report.started) == {line.split("[")[1].split("]")[0] for line in ADDED}
     assert db.execute("SELECT revision FROM sources").fetchone()[0] == sha
 
     before = counts(db)
-    again = sync(db)  # idempotent
+    again = sync(db.conn)  # idempotent
     assert again.sources == [SourceSync("README.md", "unchanged")]
     assert counts(db) == before
 
@@ -113,7 +113,7 @@ def test_edited_entry_is_changed_and_keeps_its_first_seen(db: Database, repo: Gi
     db.execute("UPDATE entries SET first_seen = '2020-01-01T00:00:00+00:00'")
     db.conn.commit()
     repo.commit({"README.md": FIRST.replace("2019-CVPR-", "2019-ICCV-")})
-    [result] = sync(db).sources
+    [result] = sync(db.conn).sources
     assert (result.new, result.removed, result.changed) == (0, 0, 1)
     assert {v for (v,) in db.execute("SELECT first_seen FROM entries")} == {
         "2020-01-01T00:00:00+00:00"
@@ -125,7 +125,7 @@ def test_file_gone_upstream_is_reported_and_kept(db: Database, repo: GitRepo) ->
     repo.commit({"lists/2020.md": HEAD + ADDED[0]})
     _import(db, repo.url)
     repo.commit({"lists/2020.md": None, "README.md": SECOND})
-    report = sync(db)
+    report = sync(db.conn)
     assert SourceSync("2020.md", "gone") in report.sources
     assert report.failed
     kept = db.execute(
@@ -138,7 +138,7 @@ def test_file_gone_upstream_is_reported_and_kept(db: Database, repo: GitRepo) ->
 def test_file_new_upstream_is_imported(db: Database, repo: GitRepo) -> None:
     _import(db, repo.url)
     repo.commit({"lists/2020.md": HEAD + ADDED[0]})
-    report = sync(db)
+    report = sync(db.conn)
     assert SourceSync("2020.md", "new", new=0) in report.sources
     assert report.new_papers == 0  # a new list is a baseline too
 
@@ -150,11 +150,11 @@ def test_url_sync_uses_conditional_requests(db: Database, web: FakeWeb) -> None:
     route = web.file("/pruning.md", FIRST)
     _import(db, web.url("/pruning.md"))
     before = counts(db)
-    assert sync(db).sources == [SourceSync("pruning.md", "unchanged")]
+    assert sync(db.conn).sources == [SourceSync("pruning.md", "unchanged")]
     assert web.seen[-1].headers.get("If-None-Match") == route.etag
     assert counts(db) == before
     web.file("/pruning.md", SECOND)
-    assert sync(db).sources == [SourceSync("pruning.md", "updated", new=3, removed=1)]
+    assert sync(db.conn).sources == [SourceSync("pruning.md", "updated", new=3, removed=1)]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_failing_source_is_left_as_it_was_and_others_sync(
     web.status("/a.md", code)
     web.file("/b.md", HEAD + "".join(ADDED))
     a_before = db.execute("SELECT raw FROM entries WHERE source_id = 1 ORDER BY line").fetchall()
-    report = sync(db)
+    report = sync(db.conn)
     assert report.failed
     [failure] = report.failures
     assert message in failure and "a.md was left as it was" in failure
@@ -185,7 +185,7 @@ def test_url_that_empties_is_refused(db: Database, web: FakeWeb) -> None:
     _import(db, web.url("/a.md"))
     before = counts(db)
     web.file("/a.md", "# nothing here any more\n")
-    report = sync(db)
+    report = sync(db.conn)
     assert report.failed and "no paper entries found" in report.failures[0]
     assert counts(db) == before
 
@@ -200,10 +200,10 @@ def test_github_repository_import_and_sync(db: Database, hub: FakeGitHub) -> Non
         "github:lead/awesome/README.md"
     ]
     seen = len(hub.seen)
-    assert sync(db).sources == [SourceSync("README.md", "unchanged")]
+    assert sync(db.conn).sources == [SourceSync("README.md", "unchanged")]
     assert not any("/git/trees/" in p or "/raw/" in p for p in hub.paths()[seen:])
     hub.set_repo("lead", "awesome", {"README.md": SECOND, "lists/more.md": HEAD + ADDED[0]})
-    report = sync(db)
+    report = sync(db.conn)
     assert report.sources == [
         SourceSync("README.md", "updated", new=3, removed=1),
         SourceSync("more.md", "new"),
@@ -221,11 +221,11 @@ def test_sync_named_sources_only(db: Database, web: FakeWeb, tmp_path: Path) -> 
     _import(db, web.url("/a.md"), web.url("/b.md"), str(local))
     web.file("/a.md", SECOND)
     web.file("/b.md", SECOND)
-    assert [s.name for s in sync(db, ["a.md"]).sources] == ["a.md"]
+    assert [s.name for s in sync(db.conn, ["a.md"]).sources] == ["a.md"]
     with pytest.raises(QueryError, match="no source has this name"):
-        sync(db, ["nothing.md"])
+        sync(db.conn, ["nothing.md"])
     with pytest.raises(InputError, match="no origin to sync from"):
-        sync(db, ["local.md"])
+        sync(db.conn, ["local.md"])
 
 
 def test_offline_refuses_the_network_only(db: Database, repo: GitRepo) -> None:
@@ -235,4 +235,4 @@ def test_offline_refuses_the_network_only(db: Database, repo: GitRepo) -> None:
         _import(db, "github:lead/awesome", offline=True)
     _import(db, str(repo.root), offline=True)  # a local checkout needs no network
     with pytest.raises(InputError, match="--offline"):
-        sync(db, offline=True)
+        sync(db.conn, offline=True)

@@ -17,14 +17,12 @@ with ``paperdb dedupe``.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from paperdb.errors import QueryError
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 KINDS = (
     "year-conflict",
@@ -60,7 +58,7 @@ def _conflicts(mentions: list[dict[str, Any]], field: str) -> Iterable[dict[str,
         )
 
 
-def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def check(conn: sqlite3.Connection, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """All findings, ordered by file, line and kind; ``kinds`` limits which are looked for.
 
     Raises:
@@ -71,7 +69,7 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
     if unknown:
         raise QueryError(f"unknown check {sorted(unknown)[0]!r}; choose from: {', '.join(KINDS)}")
     findings: list[dict[str, Any]] = []
-    cursor = db.conn.execute(
+    cursor = conn.execute(
         "SELECT e.paper_id, s.name AS file, e.source_id, e.line, e.year, e.venue, e.topic, e.raw,"
         " e.broken_link, e.paper_url FROM entries e JOIN sources s ON s.id = e.source_id"
         " ORDER BY e.paper_id, s.name, e.line"
@@ -122,7 +120,7 @@ def check(db: Database, kinds: Iterable[str] | None = None) -> list[dict[str, An
                         )
                     )
     if "unreadable" in wanted:
-        for file, line, reason in db.conn.execute(
+        for file, line, reason in conn.execute(
             "SELECT s.name, w.line, w.reason FROM import_warnings w"
             " JOIN sources s ON s.id = w.source_id"
         ):

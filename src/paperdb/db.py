@@ -29,7 +29,7 @@ from paperdb.errors import DatabaseBusyError, DatabaseError
 from paperdb.schema import load_migrations, package_dir, schema_pending
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    pass
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -261,7 +261,7 @@ def _write_target(path: Path) -> Path:
     return file
 
 
-def open_db(path: str | Path) -> Database:
+def open_db(path: str | Path) -> sqlite3.Connection:
     """Open the database at ``path`` for writing (creating it if needed) and apply
     pending migrations; the write path of every command that changes the database.
 
@@ -295,16 +295,15 @@ def open_db(path: str | Path) -> Database:
         conn.execute("PRAGMA foreign_keys = ON")
         if not memory:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        db = Database(conn)
         if pending:
-            load_migrations().apply(db)
+            load_migrations().apply(Database(conn))
     except sqlite3.Error as exc:
         conn.close()
         raise translate_error(exc, label) from exc
     except DatabaseError:
         conn.close()
         raise
-    return db
+    return conn
 
 
 T = TypeVar("T")
@@ -331,28 +330,27 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def db_label(db: Database) -> str:
+def db_label(conn: sqlite3.Connection) -> str:
     """The database's file name for messages (``:memory:`` for an in-memory one)."""
-    for _, name, file in db.conn.execute("PRAGMA database_list"):
+    for _, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
             return str(file) or ":memory:"
     return ":memory:"
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[None]:
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """Hold the write lock for the whole block; commit at the end, roll back on any error.
 
     Raises:
         DatabaseBusyError: another process holds the write lock past the busy timeout.
     """
-    conn = db.conn
     if conn.in_transaction:
         raise DatabaseError("internal error: an import cannot run inside another transaction")
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise translate_error(exc, db_label(db)) from exc
+        raise translate_error(exc, db_label(conn)) from exc
     try:
         yield
     except BaseException:
@@ -364,4 +362,4 @@ def write_transaction(db: Database) -> Iterator[None]:
     except sqlite3.Error as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise translate_error(exc, db_label(db)) from exc
+        raise translate_error(exc, db_label(conn)) from exc

@@ -7,14 +7,12 @@ merge and undo only move entries between papers and call :func:`refresh_papers`.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from paperdb import normalize
 from paperdb.db import chunked, placeholders
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 T = TypeVar("T")
 
@@ -82,7 +80,7 @@ def summarize(
 
 
 def refresh_papers(
-    db: Database, paper_ids: Iterable[int], new: Mapping[int, str] | None = None
+    conn: sqlite3.Connection, paper_ids: Iterable[int], new: Mapping[int, str] | None = None
 ) -> None:
     """Recompute the summary columns of these papers from their entries.
 
@@ -91,7 +89,7 @@ def refresh_papers(
     their rows are inserted here, summary included.
     """
     new = new or {}
-    conn = db.conn
+    conn = conn
     ids = sorted(set(paper_ids))
     for chunk in chunked(ids):
         marks = placeholders(len(chunk))

@@ -101,11 +101,13 @@ class MigrationStatus:
     known: bool = True  # False: applied by a newer paperdb this code does not know
 
 
-def migration_status(db: Database) -> list[MigrationStatus]:
+def migration_status(conn: sqlite3.Connection) -> list[MigrationStatus]:
     """Applied migrations (in order applied), then pending ones; read-only."""
+    from sqlite_utils import Database
+
     migrations = load_migrations()
     known = [path.stem for path in migration_files()]
-    applied = migrations.applied(db)
+    applied = migrations.applied(Database(conn))
     applied_names = {m.name for m in applied}
     status = [MigrationStatus(m.name, m.applied_at, m.name in known) for m in applied]
     status += [MigrationStatus(name, None) for name in known if name not in applied_names]

@@ -10,6 +10,7 @@ file that disappeared upstream is reported, never emptied.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,8 +25,6 @@ from paperdb.models import ListFile
 from paperdb.reader import Skip, collect_paths
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from paperdb.ingest import FileReport, Progress
 
 
@@ -132,14 +131,14 @@ class SyncReport:
         return bool(self.failures) or any(s.status == "gone" for s in self.sources)
 
 
-def stored_sources(db: Database, names: Sequence[str] = ()) -> list[Stored]:
+def stored_sources(conn: sqlite3.Connection, names: Sequence[str] = ()) -> list[Stored]:
     """The sources to sync: all with an origin, or those named (by name, path or origin).
 
     Raises:
         QueryError: a name matches no source.
         InputError: a named source has no origin (it came from a plain local file).
     """
-    rows = db.conn.execute(
+    rows = conn.execute(
         "SELECT id, path, name, origin, revision, etag, last_modified FROM sources"
         " ORDER BY origin, id"
     ).fetchall()
@@ -190,7 +189,7 @@ def _result(file: FileReport) -> SourceSync:
 
 
 def sync_origin(
-    db: Database,
+    conn: sqlite3.Connection,
     origin: str,
     stored: Sequence[Stored],
     *,
@@ -212,12 +211,12 @@ def sync_origin(
     if only_stored:
         wanted = {s.identity for s in stored}
         files = [f for f in files if f.identity in wanted]
-    report = import_files(db, files, progress=progress) if files else None
+    report = import_files(conn, files, progress=progress) if files else None
     return [_result(f) for f in (report.files if report else [])] + gone
 
 
 def sync(
-    db: Database,
+    conn: sqlite3.Connection,
     names: Sequence[str] = (),
     *,
     offline: bool = False,
@@ -234,14 +233,14 @@ def sync(
     if offline:
         raise InputError("--offline: sync reads lists from where they live; nothing was changed")
     report = SyncReport(started=datetime.now(UTC).replace(microsecond=0))
-    for origin, stored in _by_origin(stored_sources(db, names)).items():
+    for origin, stored in _by_origin(stored_sources(conn, names)).items():
         try:
             report.sources += sync_origin(
-                db, origin, stored, only_stored=bool(names), progress=progress
+                conn, origin, stored, only_stored=bool(names), progress=progress
             )
         except PaperdbError as exc:
             report.failures.append(f"{exc}; {_kept(stored)}")
-    report.new_papers = len(whatsnew.new_papers(db.conn, report.started))
+    report.new_papers = len(whatsnew.new_papers(conn, report.started))
     return report
 
 

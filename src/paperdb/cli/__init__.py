@@ -29,7 +29,6 @@ from paperdb.errors import PaperdbError
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from sqlite_utils import Database
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -171,7 +170,7 @@ def open_for_query(ctx: typer.Context) -> sqlite3.Connection:
     return open_reader(path)
 
 
-def open_for_write(ctx: typer.Context) -> Database:
+def open_for_write(ctx: typer.Context) -> sqlite3.Connection:
     """The write path (:func:`paperdb.db.open_db`), after the first-use seed build
     (which follows a symbolic link to its target, as every write does)."""
     from paperdb.db import database_file, open_db

@@ -209,16 +209,14 @@ def db_path(ctx: typer.Context) -> None:
 
 def _migration_status(path: Path) -> list[MigrationStatus]:
     """Applied and pending migrations, read through the read path (nothing migrated)."""
-    from sqlite_utils import Database
-
     from paperdb.db import open_reader
     from paperdb.schema import migration_status
 
-    db = Database(open_reader(path, migrate=False))
+    conn = open_reader(path, migrate=False)
     try:
-        return migration_status(db)
+        return migration_status(conn)
     finally:
-        db.close()
+        conn.close()
 
 
 @app.command()

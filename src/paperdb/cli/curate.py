@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from paperdb.cli import app, err_console, open_for_query, open_for_write, state, user_errors
 from paperdb.output import Format
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
@@ -125,14 +123,12 @@ def dedupe(
     if not_same is not None and not all(1 <= i <= MAX_ID for i in not_same):
         raise typer.BadParameter("paper ids are positive integers", param_hint="--not-same")
     with user_errors():
-        from sqlite_utils import Database
-
         from paperdb import dedupe as lib
 
         threshold = lib.DEFAULT_THRESHOLD if threshold is None else threshold
         min_score = lib.DEFAULT_MIN_SCORE if min_score is None else min_score
         writes = apply or interactive or undo is not None or not_same is not None
-        db = open_for_write(ctx) if writes else Database(open_for_query(ctx))
+        db = open_for_write(ctx) if writes else open_for_query(ctx)
         try:
             if list_:
                 _render(lib.list_merges(db), fmt, MERGE_COLUMNS, ("absorbed",))
@@ -150,7 +146,7 @@ def dedupe(
             db.close()
 
 
-def _undo(db: Database, merge_id: int) -> None:
+def _undo(db: sqlite3.Connection, merge_id: int) -> None:
     from paperdb import dedupe as lib
 
     result = lib.undo(db, merge_id)
@@ -160,14 +156,14 @@ def _undo(db: Database, merge_id: int) -> None:
     )
 
 
-def _not_same(db: Database, ids: tuple[int, int]) -> None:
+def _not_same(db: sqlite3.Connection, ids: tuple[int, int]) -> None:
     from paperdb import dedupe as lib
 
     lib.mark_not_same(db, *ids)
     _say(f"papers {ids[0]} and {ids[1]} will not be proposed again")
 
 
-def _apply(db: Database, path: Path, threshold: float, fmt: Format) -> None:
+def _apply(db: sqlite3.Connection, path: Path, threshold: float, fmt: Format) -> None:
     from paperdb import dedupe as lib
     from paperdb.db import backup
 
@@ -184,7 +180,7 @@ def _apply(db: Database, path: Path, threshold: float, fmt: Format) -> None:
 
 
 def _propose(
-    db: Database, min_score: float, threshold: float, limit: int | None, fmt: Format
+    db: sqlite3.Connection, min_score: float, threshold: float, limit: int | None, fmt: Format
 ) -> None:
     from paperdb import dedupe as lib
 
@@ -202,7 +198,7 @@ def _render(
     render(rows, fmt, columns=columns, wrap=wrap)
 
 
-def _review(db: Database, rows: list[dict[str, Any]]) -> None:
+def _review(db: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """Ask about each proposal: merge, not the same, skip or quit."""
     from paperdb import dedupe as lib
 
@@ -268,12 +264,10 @@ def check(
     Example: paperdb check --strict --kind year-conflict --kind broken-link
     """
     with user_errors():
-        from sqlite_utils import Database
-
         from paperdb.check import COLUMNS
         from paperdb.check import check as run_check
 
-        db = Database(open_for_query(ctx))
+        db = open_for_query(ctx)
         try:
             rows = run_check(db, kind or None)
         finally:

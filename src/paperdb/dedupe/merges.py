@@ -12,7 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from paperdb import papers as summaries
 from paperdb.db import placeholders, utc_now, write_transaction
@@ -20,9 +20,6 @@ from paperdb.dedupe.match import DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD
 from paperdb.dedupe.pairs import Pair, clusters
 from paperdb.dedupe.proposals import not_same_pairs, proposals
 from paperdb.errors import QueryError
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 
 @dataclass(slots=True)
@@ -33,7 +30,7 @@ class MergeResult:
 
 
 def merge(
-    db: Database,
+    conn: sqlite3.Connection,
     paper_ids: Sequence[int],
     *,
     rule: str = "manual",
@@ -48,8 +45,8 @@ def merge(
     ids = sorted(set(paper_ids))
     if len(ids) < 2:
         raise QueryError("a merge needs two different paper ids")
-    with write_transaction(db):
-        return _merge(db, ids, rule, score, evidence)
+    with write_transaction(conn):
+        return _merge(conn, ids, rule, score, evidence)
 
 
 def _mergeable(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Any]:
@@ -76,9 +73,13 @@ def _mergeable(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Any]:
 
 
 def _merge(
-    db: Database, ids: list[int], rule: str, score: float | None, evidence: Sequence[str]
+    conn: sqlite3.Connection,
+    ids: list[int],
+    rule: str,
+    score: float | None,
+    evidence: Sequence[str],
 ) -> MergeResult:
-    conn = db.conn
+    conn = conn
     found = _mergeable(conn, ids)
     target, absorbed = ids[0], ids[1:]
     cur = conn.execute(
@@ -100,7 +101,7 @@ def _merge(
             (merge_id, paper_id),
         )
         conn.execute("UPDATE entries SET paper_id = ? WHERE paper_id = ?", (target, paper_id))
-    summaries.refresh_papers(db, ids)  # deletes the absorbed papers: they have no entries left
+    summaries.refresh_papers(conn, ids)  # deletes the absorbed papers: they have no entries left
     return MergeResult(merge_id, target, absorbed)
 
 
@@ -109,7 +110,7 @@ def _pair_of(row: dict[str, Any]) -> Pair:
 
 
 def apply(
-    db: Database,
+    conn: sqlite3.Connection,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     rows: Sequence[dict[str, Any]] | None = None,
@@ -120,18 +121,18 @@ def apply(
     every finished merge complete and undoable.
     """
     if rows is None:
-        rows = proposals(db, min_score=min(threshold, DEFAULT_MIN_SCORE))
+        rows = proposals(conn, min_score=min(threshold, DEFAULT_MIN_SCORE))
     pairs = list({(p.a, p.b): p for p in map(_pair_of, rows)}.values())
     by_paper: dict[int, list[Pair]] = defaultdict(list)  # each pair under its first id
     for pair in pairs:
         by_paper[pair.a].append(pair)
     results = []
-    for group in clusters(pairs, threshold, not_same_pairs(db)):
+    for group in clusters(pairs, threshold, not_same_pairs(conn)):
         members = set(group)
         inside = [p for x in group for p in by_paper[x] if p.b in members]
         best = max(inside, key=lambda p: p.score)
         evidence = list(dict.fromkeys(e for p in inside for e in p.evidence))
-        results.append(merge(db, group, rule="auto", score=best.score, evidence=evidence))
+        results.append(merge(conn, group, rule="auto", score=best.score, evidence=evidence))
     return results
 
 
@@ -187,7 +188,7 @@ def _moves_back(conn: sqlite3.Connection, merge_id: int, target: int) -> list[tu
     return moves
 
 
-def undo(db: Database, merge_id: int) -> MergeResult:
+def undo(conn: sqlite3.Connection, merge_id: int) -> MergeResult:
     """Undo one merge exactly, in one transaction: recreate the absorbed papers with their
     ids and move their mentions back.
 
@@ -196,8 +197,8 @@ def undo(db: Database, merge_id: int) -> MergeResult:
             way that makes an exact undo impossible (a mention re-imported with other
             text, merged again, or an absorbed id reused); nothing is changed then.
     """
-    conn = db.conn
-    with write_transaction(db):
+    conn = conn
+    with write_transaction(conn):
         target, papers = _undoable(conn, merge_id)
         moves = _moves_back(conn, merge_id, target)
         conn.executemany(
@@ -206,15 +207,15 @@ def undo(db: Database, merge_id: int) -> MergeResult:
         )
         conn.executemany("UPDATE entries SET paper_id = ? WHERE id = ?", moves)
         absorbed = [int(p[0]) for p in papers]
-        summaries.refresh_papers(db, [target, *absorbed])
+        summaries.refresh_papers(conn, [target, *absorbed])
         conn.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (utc_now(), merge_id))
     return MergeResult(merge_id, target, absorbed)
 
 
-def list_merges(db: Database) -> list[dict[str, Any]]:
+def list_merges(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """The merge log, newest first."""
     rows = []
-    for mid, paper_id, rule, score, evidence, created, undone, absorbed, n in db.conn.execute(
+    for mid, paper_id, rule, score, evidence, created, undone, absorbed, n in conn.execute(
         "SELECT m.id, m.paper_id, m.rule, m.score, m.evidence, m.created_at, m.undone_at,"
         " (SELECT group_concat(paper_id, ',') FROM"
         "   (SELECT paper_id FROM merge_papers WHERE merge_id = m.id ORDER BY paper_id)),"
@@ -237,16 +238,16 @@ def list_merges(db: Database) -> list[dict[str, Any]]:
     return rows
 
 
-def mark_not_same(db: Database, a: int, b: int) -> None:
+def mark_not_same(conn: sqlite3.Connection, a: int, b: int) -> None:
     """Remember that papers ``a`` and ``b`` are different works (never proposed again)."""
     if a == b:
         raise QueryError("give two different paper ids")
     low, high = sorted((a, b))
-    with write_transaction(db):
+    with write_transaction(conn):
         for paper_id in (low, high):
-            if not db.conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone():
+            if not conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone():
                 raise QueryError(f"no paper with id {paper_id}")
-        db.conn.execute(
+        conn.execute(
             "INSERT OR IGNORE INTO not_same (paper_a, paper_b, created_at) VALUES (?, ?, ?)",
             (low, high, utc_now()),
         )

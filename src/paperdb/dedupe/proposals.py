@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from paperdb.db import chunked, placeholders
 from paperdb.dedupe.blocking import Item
 from paperdb.dedupe.match import DEFAULT_MIN_SCORE
 from paperdb.dedupe.pairs import Pair, find_pairs
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
 _DIFF_FIELDS = ("year", "venue", "presentation", "nickname", "arxiv_id", "authors")
 
 
-def not_same_pairs(db: Database) -> list[tuple[int, int]]:
+def not_same_pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     """The pairs marked as different works (``paperdb dedupe --not-same``)."""
-    return [(int(a), int(b)) for a, b in db.conn.execute("SELECT paper_a, paper_b FROM not_same")]
+    return [(int(a), int(b)) for a, b in conn.execute("SELECT paper_a, paper_b FROM not_same")]
 
 
-def _items(db: Database) -> list[Item]:
+def _items(conn: sqlite3.Connection) -> list[Item]:
     """One item per paper and distinct title of its mentions."""
-    rows = db.conn.execute(
+    rows = conn.execute(
         "SELECT p.id, p.title, p.year, p.arxiv_id, p.nickname FROM papers p"
         " UNION SELECT e.paper_id, min(e.title), p.year, p.arxiv_id, p.nickname"
         " FROM entries e JOIN papers p ON p.id = e.paper_id"
@@ -33,16 +31,18 @@ def _items(db: Database) -> list[Item]:
     return [Item(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def proposals(db: Database, *, min_score: float = DEFAULT_MIN_SCORE) -> list[dict[str, Any]]:
+def proposals(
+    conn: sqlite3.Connection, *, min_score: float = DEFAULT_MIN_SCORE
+) -> list[dict[str, Any]]:
     """Proposed duplicate pairs as rows: ids, both titles, score, evidence, fields that differ."""
-    pairs = find_pairs(_items(db), min_score=min_score, exclude=not_same_pairs(db))
-    return _rows(db, pairs)
+    pairs = find_pairs(_items(conn), min_score=min_score, exclude=not_same_pairs(conn))
+    return _rows(conn, pairs)
 
 
-def _papers(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _papers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
     papers: dict[int, dict[str, Any]] = {}
     for chunk in chunked(ids):
-        cursor = db.conn.execute(
+        cursor = conn.execute(
             f"SELECT id, title, {', '.join(_DIFF_FIELDS)} FROM papers"
             f" WHERE id IN ({placeholders(len(chunk))})",
             tuple(chunk),
@@ -53,8 +53,8 @@ def _papers(db: Database, ids: list[int]) -> dict[int, dict[str, Any]]:
     return papers
 
 
-def _rows(db: Database, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
-    papers = _papers(db, sorted({p.a for p in pairs} | {p.b for p in pairs}))
+def _rows(conn: sqlite3.Connection, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
+    papers = _papers(conn, sorted({p.a for p in pairs} | {p.b for p in pairs}))
     rows = []
     for p in pairs:
         a, b = papers[p.a], papers[p.b]

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 from paperdb.errors import QueryError
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
-
     from paperdb.filters import Filters
 
 Papers = Iterable[dict[str, Any]]
@@ -102,7 +100,7 @@ def parse_group_by(text: str) -> tuple[str, ...]:
 
 
 def export_chunks(
-    db: Database | sqlite3.Connection,
+    conn: sqlite3.Connection,
     fmt: str,
     filters: Filters | None = None,
     *,
@@ -120,20 +118,19 @@ def export_chunks(
         QueryError: ``fmt`` is not a known export format, or a filter value is unusable
             (raised before the first piece).
     """
-    from paperdb.export.json import connection, iter_papers
+    from paperdb.export.json import iter_papers
     from paperdb.filters import Filters, filter_ids
 
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
-    conn = connection(db)
     if ids is None:
         ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
     return exporter(iter_papers(conn, ids), conn, options or ExportOptions())
 
 
 def export(
-    db: Database | sqlite3.Connection,
+    conn: sqlite3.Connection,
     fmt: str,
     filters: Filters | None = None,
     *,
@@ -142,4 +139,4 @@ def export(
     options: ExportOptions | None = None,
 ) -> str:
     """:func:`export_chunks` as one string."""
-    return "".join(export_chunks(db, fmt, filters, sort=sort, limit=limit, options=options))
+    return "".join(export_chunks(conn, fmt, filters, sort=sort, limit=limit, options=options))

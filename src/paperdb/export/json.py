@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from paperdb.db import CHUNK, chunked, placeholders
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 
 def _grouped(
@@ -51,12 +48,7 @@ def _mention(row: dict[str, Any], said: dict[tuple[int, str], list[str]]) -> dic
     }
 
 
-def connection(db: Database | sqlite3.Connection) -> sqlite3.Connection:
-    """The stdlib connection behind ``db`` (queries run on it directly)."""
-    return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
-def fetch_papers(db: Database | sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+def fetch_papers(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     """The JSON-ready dicts of these papers, in the order of ``ids`` (missing ids dropped).
 
     Keys: id, title, year, venue, venue_kind, presentation, topics (sorted slugs), authors,
@@ -64,7 +56,6 @@ def fetch_papers(db: Database | sqlite3.Connection, ids: Sequence[int]) -> list[
     mentions [{source, line, raw, title, venue, year, presentation, topic, paper_url,
     broken_link, authors, code_urls}] ordered by source name, line.
     """
-    conn = connection(db)
     out: list[dict[str, Any]] = []
     for chunk in chunked(ids):
         out.extend(_fetch_chunk(conn, list(chunk)))
@@ -153,13 +144,12 @@ def _fetch_chunk(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
 
 
 def iter_papers(
-    db: Database | sqlite3.Connection, ids: Sequence[int] | None = None
+    conn: sqlite3.Connection, ids: Sequence[int] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Papers as JSON-ready dicts (see :func:`fetch_papers`), fetched in batches.
 
     ``ids`` gives the papers and their order; by default every paper, in id order.
     """
-    conn = connection(db)
     if ids is not None:
         for chunk in chunked(ids):
             yield from _fetch_chunk(conn, list(chunk))
@@ -178,9 +168,9 @@ def iter_papers(
         yield from _fetch_chunk(conn, chunk)
 
 
-def paper_rows(db: Database | sqlite3.Connection) -> list[dict[str, Any]]:
+def paper_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every paper as a JSON-ready dict (see :func:`iter_papers` for the keys)."""
-    return list(iter_papers(db))
+    return list(iter_papers(conn))
 
 
 def render_chunks(papers: Iterable[dict[str, Any]]) -> Iterator[str]:
@@ -193,6 +183,6 @@ def render_chunks(papers: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
-def export(db: Database | sqlite3.Connection) -> str:
+def export(conn: sqlite3.Connection) -> str:
     """The JSON array text of every paper, ``[]`` when there are none; ends with a newline."""
-    return "".join(render_chunks(iter_papers(db)))
+    return "".join(render_chunks(iter_papers(conn)))

@@ -13,9 +13,9 @@ repos), ``sources`` (the sources table), ``bulk`` (index rebuilds for large load
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from paperdb import importers
 from paperdb.db import db_label, placeholders, write_transaction
@@ -27,9 +27,6 @@ from paperdb.ingest.writer import Writer
 from paperdb.models import ListFile
 from paperdb.papers import SUMMARY, refresh_papers
 from paperdb.reader import collect_paths
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
 
 __all__ = ["FileReport", "ImportReport", "Progress", "import_files", "import_paths"]
 
@@ -50,7 +47,7 @@ def _store_files(
 
 
 def import_paths(
-    db: Database,
+    conn: sqlite3.Connection,
     paths: Iterable[Path | str],
     fmt: str | None = None,
     progress: Progress | None = None,
@@ -66,11 +63,11 @@ def import_paths(
         DatabaseBusyError: another process is writing to the database.
     """
     files = [ListFile.local(path) for path in collect_paths(paths)]
-    return import_files(db, files, fmt, progress)
+    return import_files(conn, files, fmt, progress)
 
 
 def import_files(
-    db: Database,
+    conn: sqlite3.Connection,
     files: Sequence[ListFile],
     fmt: str | None = None,
     progress: Progress | None = None,
@@ -84,9 +81,9 @@ def import_files(
     """
     if fmt is not None and fmt not in importers.FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(importers.FORMATS)}")
-    conn = db.conn
-    writer = Writer(conn, db_label(db))
-    with write_transaction(db):
+    conn = conn
+    writer = Writer(conn, db_label(conn))
+    with write_transaction(conn):
         load_reference_data(conn)
         writer.start()
         with deferred_indexes(conn, sum(file.size for file in files)):
@@ -98,7 +95,7 @@ def import_files(
                     f" VALUES ({placeholders(len(SUMMARY) + 2)})",
                     new.rows(),
                 )
-                refresh_papers(db, writer.touched, new.from_sql)
+                refresh_papers(conn, writer.touched, new.from_sql)
         writer.delete_orphans()
     report.backup = writer.backed_up
     return report

@@ -29,13 +29,13 @@ def ensure_seeded(db_path: Path) -> ImportReport | None:
     building = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
     _remove(building)
     try:
-        db = open_db(building)
+        conn = open_db(building)
         try:
-            report = import_paths(db, [seed_dir()])
+            report = import_paths(conn, [seed_dir()])
             # Leave one self-contained file (no -wal) to move; open_db sets WAL again.
-            db.conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+            conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         finally:
-            db.close()
+            conn.close()
         os.replace(building, db_path)
     finally:
         _remove(building)
