@@ -17,10 +17,10 @@ from sqlite_utils import Database
 from paperdb.db import open_db
 from paperdb.export import EXPORTERS, ExportOptions, export, parse_group_by
 from paperdb.export.csv import COLUMNS
-from paperdb.export.json import paper_rows
 from paperdb.export.markdown import render
 from paperdb.filters import Filters
 from paperdb.ingest import import_paths
+from paperdb.rows import full_papers
 
 
 def _key(p: dict[str, Any]) -> tuple[Any, ...]:
@@ -52,7 +52,7 @@ def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path, grou
     from paperdb.check import check
 
     db = _reimport(seed_conn, tmp_path, group_by)
-    assert sorted(map(_key, paper_rows(db.conn))) == sorted(map(_key, paper_rows(seed_conn)))
+    assert sorted(map(_key, full_papers(db.conn))) == sorted(map(_key, full_papers(seed_conn)))
     assert check(db.conn, ["duplicate", "broken-link"]) == []  # no [Title](), no repeats
     db.close()
 
@@ -68,7 +68,7 @@ def test_markdown_round_trip_nicknames_and_tags(
     db = _reimport(seed_conn, tmp_path)
 
     def said(conn: Any) -> list[tuple[Any, ...]]:
-        return sorted((p["title"], p["nickname"], tuple(p["tags"])) for p in paper_rows(conn))
+        return sorted((p["title"], p["nickname"], tuple(p["tags"])) for p in full_papers(conn))
 
     assert said(db) == said(seed_conn)
     db.close()
@@ -185,7 +185,7 @@ def test_csv_and_jsonl(seed_conn: sqlite3.Connection) -> None:
     assert [json.loads(line)["id"] for line in lines] == [1, 2, 3]
     assert (
         export(seed_conn, "json")
-        == json.dumps(paper_rows(seed_conn), indent=2, ensure_ascii=False) + "\n"
+        == json.dumps(full_papers(seed_conn), indent=2, ensure_ascii=False) + "\n"
     )
 
 

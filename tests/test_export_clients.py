@@ -19,14 +19,14 @@ from typing import Any
 import pytest
 
 from paperdb.export import export
-from paperdb.export.json import paper_rows
 from paperdb.export.keys import cite_keys
 from paperdb.filters import Filters, parse_year
+from paperdb.rows import full_papers
 
 
 @pytest.fixture(scope="module")
 def papers(seed_conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    return paper_rows(seed_conn)
+    return full_papers(seed_conn)
 
 
 @pytest.fixture(scope="module")

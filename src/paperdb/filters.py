@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperdb.db import chunked, placeholders
+from paperdb.db import placeholders
 from paperdb.errors import QueryError
 
 PRESENTATIONS = ("oral", "spotlight", "poster", "workshop", "best")
@@ -228,55 +228,6 @@ def filter_ids(
     return [row[0] for row in conn.execute(sql, params)]
 
 
-def paper_rows(conn: sqlite3.Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Summary rows for ``ids``, in that order (the search/filter row contract).
-
-    Keys: id, title, year, venue, venue_kind, presentation, topics, authors, nickname,
-    paper_url, code (urls), n_mentions.
-    """
-    rows: dict[int, dict[str, Any]] = {}
-    for part in chunked(ids):
-        chunk = tuple(part)
-        marks = placeholders(len(chunk))
-        topics: dict[int, list[str]] = {}
-        for pid, topic in conn.execute(
-            f"SELECT DISTINCT paper_id, topic FROM entries WHERE paper_id IN ({marks})"
-            " AND topic IS NOT NULL ORDER BY paper_id, topic",
-            chunk,
-        ):
-            topics.setdefault(pid, []).append(topic)
-        code: dict[int, list[str]] = {}
-        for pid, url in conn.execute(
-            "SELECT DISTINCT e.paper_id, r.url FROM entries e JOIN entry_code ec"
-            " ON ec.entry_id = e.id JOIN code_repos r ON r.id = ec.repo_id"
-            f" WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, r.url",
-            chunk,
-        ):
-            code.setdefault(pid, []).append(url)
-        for values in conn.execute(
-            "SELECT p.id, p.title, p.year, p.venue, v.kind, p.presentation, p.authors,"
-            " p.nickname, p.paper_url, p.n_mentions FROM papers p"
-            f" LEFT JOIN venues v ON v.name = p.venue WHERE p.id IN ({marks})",
-            chunk,
-        ):
-            pid = values[0]
-            rows[pid] = {
-                "id": pid,
-                "title": values[1],
-                "year": values[2],
-                "venue": values[3],
-                "venue_kind": values[4],
-                "presentation": values[5],
-                "topics": topics.get(pid, []),
-                "authors": values[6].split("; ") if values[6] else [],
-                "nickname": values[7],
-                "paper_url": values[8],
-                "code": code.get(pid, []),
-                "n_mentions": values[9],
-            }
-    return [rows[i] for i in ids if i in rows]
-
-
 def filter_papers(
     conn: sqlite3.Connection,
     filters: Filters,
@@ -284,5 +235,7 @@ def filter_papers(
     sort: str = "relevance",
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Summary rows (see :func:`paper_rows`) of the papers matching ``filters``."""
-    return paper_rows(conn, filter_ids(conn, filters, sort=sort, limit=limit))
+    """Summary rows (:func:`paperdb.rows.summaries`) of the papers matching ``filters``."""
+    from paperdb.rows import summaries
+
+    return summaries(conn, filter_ids(conn, filters, sort=sort, limit=limit))

@@ -31,7 +31,8 @@ from typing import Any
 
 from paperdb.db import placeholders
 from paperdb.errors import QueryError
-from paperdb.filters import Filters, build_where, order_by, paper_rows
+from paperdb.filters import Filters, build_where, order_by
+from paperdb.rows import summaries
 
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # title, nickname, authors, venue
 RERANK = 50
@@ -45,7 +46,7 @@ _ARTICLES = {"the", "a", "an"}
 
 @dataclass(slots=True)
 class SearchResult:
-    """Rows (see :func:`paperdb.filters.paper_rows`, plus ``score``) and what was corrected."""
+    """Rows (see :func:`paperdb.rows.summaries`, plus ``score``) and what was corrected."""
 
     rows: list[dict[str, Any]]
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched)
@@ -294,7 +295,7 @@ def _search(
         hits = sorted(hits, key=lambda h: (scores[h[0]], h[0]))
     if limit is not None:
         hits = hits[:limit]
-    rows = paper_rows(conn, [h[0] for h in hits])
+    rows = summaries(conn, [h[0] for h in hits])
     for row in rows:
         row["score"] = round(-scores[row["id"]], 3)
     return SearchResult(rows, steps.corrections)

@@ -23,9 +23,9 @@ def show(conn: sqlite3.Connection, paper_id: int) -> dict[str, Any]:
     Raises:
         QueryError: no paper has this id.
     """
-    from paperdb.export.json import fetch_papers
+    from paperdb.rows import full_papers
 
-    papers = fetch_papers(conn, [paper_id])
+    papers = full_papers(conn, [paper_id])
     if not papers:
         raise QueryError(f"no paper with id {paper_id}")
     paper = papers[0]

@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from paperdb.errors import QueryError
-from paperdb.filters import Filters, build_where, paper_rows
+from paperdb.filters import Filters, build_where
+from paperdb.rows import iter_papers, summaries
 
 # The rows of `paperdb new -f json|csv`: the search/filter row contract plus two keys.
 COLUMNS = (
@@ -116,7 +117,7 @@ def new_papers(
 
 def new_rows(conn: sqlite3.Connection, found: Sequence[NewPaper]) -> list[dict[str, Any]]:
     """The search/filter rows of these papers plus ``first_seen`` and ``sources``."""
-    by_id = {row["id"]: row for row in paper_rows(conn, [p.id for p in found])}
+    by_id = {row["id"]: row for row in summaries(conn, [p.id for p in found])}
     return [
         {**by_id[p.id], "first_seen": p.first_seen, "sources": list(p.sources)}
         for p in found
@@ -129,7 +130,6 @@ def export_new(
 ) -> Iterator[str]:
     """These papers in an export format (markdown, bibtex, csv, json, jsonl), newest first."""
     from paperdb.export import EXPORTERS, ExportOptions
-    from paperdb.export.json import iter_papers
 
     exporter = EXPORTERS.get(fmt)
     if exporter is None:

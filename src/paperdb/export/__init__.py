@@ -118,8 +118,8 @@ def export_chunks(
         QueryError: ``fmt`` is not a known export format, or a filter value is unusable
             (raised before the first piece).
     """
-    from paperdb.export.json import iter_papers
     from paperdb.filters import Filters, filter_ids
+    from paperdb.rows import iter_papers
 
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
