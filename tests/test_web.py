@@ -170,6 +170,8 @@ def test_publish_serves_the_same_pages(seed_db_path: Path, tmp_path: Path) -> No
     assert not (out / "paperdb.db-wal").exists()
     copied = sqlite3.connect(out / "paperdb.db")
     assert copied.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    paths = copied.execute("SELECT path, name FROM sources").fetchall()
+    assert paths and all(path == name for path, name in paths)  # no local folders published
     assert (
         copied.execute("SELECT count(*) FROM papers").fetchone()[0]
         == sqlite3.connect(seed_db_path).execute("SELECT count(*) FROM papers").fetchone()[0]

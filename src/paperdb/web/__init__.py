@@ -152,7 +152,9 @@ def publish(db_path: Path, out_dir: Path, *, metadata_only: bool = False) -> lis
 
     The copy is a single file (rollback journal, not WAL) so ``datasette serve
     --immutable`` and ``datasette publish`` can take it as it is; the templates are the
-    plugin's, for ``--template-dir`` where they are to be changed. Returns the paths written.
+    plugin's, for ``--template-dir`` where they are to be changed. A local list's path
+    (``/home/me/...``) becomes its file name in the copy: a published page should not show
+    the folders of the machine it was made on. Returns the paths written.
 
     Raises:
         InputError: ``out_dir`` holds the database itself.
@@ -169,8 +171,20 @@ def publish(db_path: Path, out_dir: Path, *, metadata_only: bool = False) -> lis
     written = []
     if not metadata_only:
         written.append(backup(db_path, copy))
+        _forget_local_paths(copy)
     meta = out_dir / "metadata.json"
     meta.write_text(json.dumps(metadata("paperdb"), indent=2) + "\n", encoding="utf-8")
     templates = out_dir / "templates"
     shutil.copytree(TEMPLATES, templates, dirs_exist_ok=True)
     return [*written, meta, templates]
+
+
+def _forget_local_paths(copy: Path) -> None:
+    # Names are unique among sources, so they can stand in for the paths (sources.path is
+    # UNIQUE); a fetched source keeps its URL or github: identity, which is public anyway.
+    conn = sqlite3.connect(copy)
+    try:
+        with conn:
+            conn.execute("UPDATE sources SET path = name WHERE origin IS NULL")
+    finally:
+        conn.close()
