@@ -186,7 +186,7 @@ def test_url_that_empties_is_refused(db: Database, web: FakeWeb) -> None:
     before = counts(db)
     web.file("/a.md", "# nothing here any more\n")
     report = sync(db.conn)
-    assert report.failed and "no paper entries found" in report.failures[0]
+    assert report.failed and "holds no paper entries any more (it had 3)" in report.failures[0]
     assert counts(db) == before
 
 
@@ -236,3 +236,34 @@ def test_offline_refuses_the_network_only(db: Database, repo: GitRepo) -> None:
     _import(db, str(repo.root), offline=True)  # a local checkout needs no network
     with pytest.raises(InputError, match="--offline"):
         sync(db.conn, offline=True)
+
+
+def test_file_emptied_upstream_is_refused_not_emptied(db: Database, repo: GitRepo) -> None:
+    repo.commit({"lists/2020.md": HEAD + ADDED[0]})
+    _import(db, repo.url)
+    before = counts(db)
+    repo.commit({"lists/2020.md": "# 2020\n\nNothing yet.\n", "README.md": SECOND})
+    report = sync(db.conn)
+    [failure] = report.failures
+    assert "#lists/2020.md: the list holds no paper entries any more (it had 1)" in failure
+    assert "its 2 sources were left as they were" in failure
+    assert counts(db) == before
+
+
+def test_backup_keeps_the_state_from_before_the_whole_sync(web: FakeWeb, tmp_path: Path) -> None:
+    from paperdb.db import open_db
+
+    path = tmp_path / "x.db"
+    conn = open_db(path)
+    web.file("/a.md", FIRST)
+    web.file("/b.md", FIRST)
+    import_files(conn, gather([web.url("/a.md"), web.url("/b.md")]))
+    hashes = conn.execute("SELECT content_hash FROM sources ORDER BY id").fetchall()
+    web.file("/a.md", SECOND)
+    web.file("/b.md", SECOND)
+    report = sync(conn)
+    conn.close()
+    assert report.backup == tmp_path / "x.db.bak"
+    backup = Database(str(report.backup))
+    assert backup.execute("SELECT content_hash FROM sources ORDER BY id").fetchall() == hashes
+    backup.close()

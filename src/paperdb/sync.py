@@ -125,6 +125,7 @@ class SyncReport:
     sources: list[SourceSync] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one line per origin not read
     new_papers: int = 0
+    backup: Path | None = None  # <db>.bak, the state before the first replaced entries
 
     @property
     def failed(self) -> bool:
@@ -192,11 +193,12 @@ def sync_origin(
     conn: sqlite3.Connection,
     origin: str,
     stored: Sequence[Stored],
+    report: SyncReport,
     *,
     only_stored: bool,
     progress: Progress | None = None,
-) -> list[SourceSync]:
-    """Sync one origin's sources in one transaction.
+) -> None:
+    """Sync one origin's sources in one transaction, adding the results to ``report``.
 
     Raises:
         PaperdbError: the origin cannot be read or imported; nothing was written.
@@ -205,14 +207,20 @@ def sync_origin(
 
     files = _read_origin(origin, stored)
     if files is None:
-        return [SourceSync(s.name, "unchanged") for s in stored]
+        report.sources += [SourceSync(s.name, "unchanged") for s in stored]
+        return
     found = {f.identity for f in files}
     gone = [SourceSync(s.name, "gone", origin=origin) for s in stored if s.identity not in found]
     if only_stored:
         wanted = {s.identity for s in stored}
         files = [f for f in files if f.identity in wanted]
-    report = import_files(conn, files, progress=progress) if files else None
-    return [_result(f) for f in (report.files if report else [])] + gone
+    if files:
+        done = import_files(
+            conn, files, progress=progress, keep_entries=True, backed_up=report.backup
+        )
+        report.backup = done.backup
+        report.sources += [_result(f) for f in done.files]
+    report.sources += gone
 
 
 def sync(
@@ -235,9 +243,7 @@ def sync(
     report = SyncReport(started=datetime.now(UTC).replace(microsecond=0))
     for origin, stored in _by_origin(stored_sources(conn, names)).items():
         try:
-            report.sources += sync_origin(
-                conn, origin, stored, only_stored=bool(names), progress=progress
-            )
+            sync_origin(conn, origin, stored, report, only_stored=bool(names), progress=progress)
         except PaperdbError as exc:
             report.failures.append(f"{exc}; {_kept(stored)}")
     report.new_papers = len(whatsnew.new_papers(conn, report.started))

@@ -65,7 +65,11 @@ def _render_sync(report: SyncReport) -> None:
             typer.echo(inert(_line(result)))
     for failure in report.failures:
         print_error(failure)
-    err_console().print(inert(_summary(report)), soft_wrap=True, markup=False)
+    console = err_console()
+    if report.backup is not None:
+        message = f"entries were replaced; the previous database is in {report.backup}"
+        console.print(inert(message), soft_wrap=True, markup=False)
+    console.print(inert(_summary(report)), soft_wrap=True, markup=False)
 
 
 @app.command()

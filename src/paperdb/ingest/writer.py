@@ -157,10 +157,19 @@ def _one_per_line(
 class Writer:
     """Per-invocation state: reference ids, the entries' keys, and the papers to summarize."""
 
-    def __init__(self, conn: sqlite3.Connection, label: str) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        label: str,
+        *,
+        keep_entries: bool = False,
+        backed_up: Path | None = None,
+    ) -> None:
         self.conn = conn
         self.label = label
-        self.backed_up: Path | None = None
+        # Refuse a changed file that holds no entry any more instead of emptying its source.
+        self.keep_entries = keep_entries
+        self.backed_up = backed_up
         self.keys = KeyIndex(conn)
         self.lookups = Lookups(conn)
         self.new_papers = NewPapers(conn)
@@ -186,6 +195,11 @@ class Writer:
             remember_origin(self.conn, stored.id, file)
             return self._unchanged(file, stored, notes)
         parsed = importers.parse_text(text, file=name, fmt=fmt)
+        if self.keep_entries and stored is not None and stored.n_entries and not parsed.records:
+            raise InputError(
+                f"{file.identity}: the list holds no paper entries any more"
+                f" (it had {stored.n_entries})"
+            )
         previous: list[StoredMention] | None = None
         if stored is None:
             source_id = add_source(self.conn, file, parsed.fmt, digest)
