@@ -78,6 +78,9 @@ def test_done_when_local_git_list(runner: CliRunner, tmp_path: Path) -> None:
     assert all(t in digest.read_text() for t in titles)
     again = runner.invoke(app, [*args, "-o", str(digest)])
     assert again.exit_code == 1 and "pass --force" in again.stderr
+    result = runner.invoke(app, ["--db", str(db), "new", "-f", "csl-json", "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(item["title"] for item in json.loads(result.stdout)) == sorted(titles)
 
     result = runner.invoke(app, ["--db", str(db), "sync"])
     assert (result.exit_code, result.stdout) == (0, "README.md: unchanged\n")

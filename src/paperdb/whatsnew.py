@@ -19,7 +19,7 @@ from typing import Any
 
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, build_where
-from paperdb.rows import iter_papers, summaries
+from paperdb.rows import summaries
 
 # The rows of `paperdb new -f json|csv`: the search/filter row contract plus two keys.
 COLUMNS = (
@@ -128,11 +128,12 @@ def new_rows(conn: sqlite3.Connection, found: Sequence[NewPaper]) -> list[dict[s
 def export_new(
     conn: sqlite3.Connection, fmt: str, found: Sequence[NewPaper], title: str
 ) -> Iterator[str]:
-    """These papers in an export format (markdown, bibtex, csv, json, jsonl), newest first."""
-    from paperdb.export import EXPORTERS, ExportOptions
+    """These papers in an export format (markdown, bibtex, csv, json, ...), newest first.
 
-    exporter = EXPORTERS.get(fmt)
-    if exporter is None:
-        raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
+    Raises:
+        QueryError: ``fmt`` is not an export format.
+    """
+    from paperdb.export import ExportOptions, export_chunks
+
     options = ExportOptions(group_by=("topic",), title=title)
-    return exporter(iter_papers(conn, [p.id for p in found]), conn, options)
+    return export_chunks(conn, fmt, options=options, ids=[p.id for p in found])

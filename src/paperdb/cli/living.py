@@ -130,6 +130,7 @@ class NewFormat(StrEnum):
     csv = "csv"
     markdown = "markdown"
     bibtex = "bibtex"
+    csl_json = "csl-json"
     jsonl = "jsonl"
 
 
@@ -171,17 +172,26 @@ def _rows_text(rows: list[dict[str, Any]], fmt: NewFormat) -> str:
     return to_tsv(_table(rows)) if rows else ""
 
 
-def _write(output: Path | None, chunks: Iterable[str], force: bool) -> None:
+def _check_output(output: Path | None, force: bool) -> Path | None:
+    """The file to write (None: stdout, also for ``-o -``), refused before any work."""
+    from paperdb.errors import InputError
+
+    if output is None or output == Path("-"):
+        return None
+    if output.exists() and output.is_file() and not force:
+        raise InputError(f"{output} exists; pass --force to overwrite it")
+    if not output.parent.is_dir():
+        raise InputError(f"{output.parent}: no such folder")
+    return output
+
+
+def _write(output: Path | None, chunks: Iterable[str]) -> None:
     from paperdb.errors import InputError
 
     if output is None:
         sys.stdout.writelines(chunks)
         sys.stdout.flush()
         return
-    if output.exists() and output.is_file() and not force:
-        raise InputError(f"{output} exists; pass --force to overwrite it")
-    if not output.parent.is_dir():
-        raise InputError(f"{output.parent}: no such folder")
     try:
         write_atomic(output, chunks)
     except OSError as exc:
@@ -203,7 +213,8 @@ def new(
         typer.Option(
             "--format",
             "-f",
-            help="table, json or csv rows, or an export format (markdown, bibtex, jsonl).",
+            help="table, json or csv rows, or an export format (markdown, bibtex, csl-json,"
+            " jsonl).",
         ),
     ] = NewFormat.table,
     output: Annotated[
@@ -237,6 +248,8 @@ def new(
     """
     moment = _since(since)
     filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    with user_errors():
+        output = _check_output(output, force)
     with user_errors(), reader(ctx) as conn:
         from paperdb.output import render
         from paperdb.whatsnew import COLUMNS, export_new, new_papers, new_rows, stamp
@@ -244,11 +257,11 @@ def new(
         found = new_papers(conn, moment, filters, limit=limit)
         if fmt not in ROW_FORMATS:
             title = f"New papers since {stamp(moment)[:10]}"
-            _write(output, export_new(conn, fmt.value, found, title), force)
+            _write(output, export_new(conn, fmt.value, found, title))
         else:
             rows = new_rows(conn, found)
             if output is not None:
-                _write(output, [_rows_text(rows, fmt)], force)
+                _write(output, [_rows_text(rows, fmt)])
             elif fmt is NewFormat.table:
                 if rows:
                     render(_table(rows), "table")
