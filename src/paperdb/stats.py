@@ -18,9 +18,6 @@ from paperdb.filters import Filters, build_where
 KEYS: dict[str, str] = {
     "year": "SELECT p.id, p.year FROM papers p JOIN _ids USING (id)",
     "venue": "SELECT p.id, p.venue FROM papers p JOIN _ids USING (id)",
-    "presentation": "SELECT p.id, p.presentation FROM papers p JOIN _ids USING (id)",
-    "venue-kind": "SELECT p.id, v.kind FROM papers p JOIN _ids USING (id)"
-    " LEFT JOIN venues v ON v.name = p.venue",
     "topic": "SELECT _ids.id, t.topic FROM _ids LEFT JOIN"
     " (SELECT DISTINCT paper_id, topic FROM entries WHERE topic IS NOT NULL) t"
     " ON t.paper_id = _ids.id",
@@ -35,6 +32,9 @@ KEYS: dict[str, str] = {
     " (SELECT DISTINCT e.paper_id, r.framework FROM entries e JOIN entry_code ec"
     " ON ec.entry_id = e.id JOIN code_repos r ON r.id = ec.repo_id"
     " WHERE r.framework IS NOT NULL) r ON r.paper_id = _ids.id",
+    "presentation": "SELECT p.id, p.presentation FROM papers p JOIN _ids USING (id)",
+    "venue-kind": "SELECT p.id, v.kind FROM papers p JOIN _ids USING (id)"
+    " LEFT JOIN venues v ON v.name = p.venue",
 }
 
 

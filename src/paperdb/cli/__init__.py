@@ -170,6 +170,16 @@ def open_for_query(ctx: typer.Context) -> sqlite3.Connection:
     return open_reader(path)
 
 
+@contextmanager
+def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
+    """The read path for a query command; the connection is closed at the end."""
+    conn = open_for_query(ctx)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 def open_for_write(ctx: typer.Context) -> sqlite3.Connection:
     """The write path (:func:`paperdb.db.open_db`), after the first-use seed build
     (which follows a symbolic link to its target, as every write does)."""

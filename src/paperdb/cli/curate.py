@@ -10,13 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from paperdb.cli import app, err_console, open_for_query, open_for_write, state, user_errors
+from paperdb.cli.options import SQLITE_MAX_INT, FormatOpt
 from paperdb.output import Format
 
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json or csv.")
-]
 PROPOSAL_COLUMNS = ("a", "b", "score", "a_title", "b_title", "evidence", "differs")
-MAX_ID = 2**63 - 1  # SQLite's integer range; larger ids are a usage error
 MERGE_COLUMNS = (
     "id",
     "paper_id",
@@ -82,7 +79,7 @@ def dedupe(
             "--undo",
             metavar="MERGE",
             min=1,
-            max=MAX_ID,
+            max=SQLITE_MAX_INT,
             help="Undo one merge exactly (see --list).",
             show_default=False,
         ),
@@ -120,7 +117,7 @@ def dedupe(
             soft_wrap=True,
         )
         raise typer.Exit(code=1)
-    if not_same is not None and not all(1 <= i <= MAX_ID for i in not_same):
+    if not_same is not None and not all(1 <= i <= SQLITE_MAX_INT for i in not_same):
         raise typer.BadParameter("paper ids are positive integers", param_hint="--not-same")
     with user_errors():
         from paperdb import dedupe as lib

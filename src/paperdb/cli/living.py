@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, print_error, state, user_errors, write_atomic
+from paperdb.cli import app, err_console, print_error, reader, state, user_errors, write_atomic
 from paperdb.cli.admin import OfflineOpt, pause_hook
-from paperdb.cli.query import (
+from paperdb.cli.options import (
+    ROW_FORMATS,
     AuthorOpt,
     FrameworkOpt,
     HasCodeOpt,
     LimitOpt,
+    NewFormatOpt,
     PresentationOpt,
     SourceOpt,
     TopicOpt,
     VenueOpt,
     YearOpt,
     make_filters,
-    reader,
 )
 from paperdb.output import inert
 
@@ -124,19 +124,6 @@ def sync(
 # -- new --------------------------------------------------------------------------------
 
 
-class NewFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
-    jsonl = "jsonl"
-
-
-ROW_FORMATS = {NewFormat.table, NewFormat.json, NewFormat.csv}
-
-
 def _since(value: str) -> Any:
     from paperdb.errors import QueryError
     from paperdb.whatsnew import parse_since
@@ -161,13 +148,13 @@ def _table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _rows_text(rows: list[dict[str, Any]], fmt: NewFormat) -> str:
+def _rows_text(rows: list[dict[str, Any]], fmt: str) -> str:
     from paperdb.output import to_csv, to_json, to_tsv
     from paperdb.whatsnew import COLUMNS
 
-    if fmt is NewFormat.json:
+    if fmt == "json":
         return to_json(rows)
-    if fmt is NewFormat.csv:
+    if fmt == "csv":
         return to_csv(rows, COLUMNS)
     return to_tsv(_table(rows)) if rows else ""
 
@@ -208,15 +195,7 @@ def new(
             "--since", help="A time ago (7d, 12h, 2w), a date (2026-11-01) or an ISO time."
         ),
     ] = "7d",
-    fmt: Annotated[
-        NewFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="table, json or csv rows, or an export format (markdown, bibtex, csl-json,"
-            " jsonl).",
-        ),
-    ] = NewFormat.table,
+    fmt: NewFormatOpt = "table",
     output: Annotated[
         Path | None,
         typer.Option(
@@ -247,7 +226,16 @@ def new(
     baseline. Example: paperdb new --since 30d --topic pruning -f markdown -o new.md
     """
     moment = _since(since)
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    filters = make_filters(
+        venue=venue,
+        year=year,
+        topic=topic,
+        author=author,
+        has_code=has_code,
+        framework=framework,
+        presentation=presentation,
+        source=source,
+    )
     with user_errors():
         output = _check_output(output, force)
     with user_errors(), reader(ctx) as conn:
@@ -257,15 +245,15 @@ def new(
         found = new_papers(conn, moment, filters, limit=limit)
         if fmt not in ROW_FORMATS:
             title = f"New papers since {stamp(moment)[:10]}"
-            _write(output, export_new(conn, fmt.value, found, title))
+            _write(output, export_new(conn, fmt, found, title))
         else:
             rows = new_rows(conn, found)
             if output is not None:
                 _write(output, [_rows_text(rows, fmt)])
-            elif fmt is NewFormat.table:
+            elif fmt == "table":
                 if rows:
                     render(_table(rows), "table")
             else:
-                render(rows, fmt.value, columns=COLUMNS)
+                render(rows, fmt, columns=COLUMNS)
     if not found:
         err_console().print(f"no new papers since {stamp(moment)}", soft_wrap=True)

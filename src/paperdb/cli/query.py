@@ -8,192 +8,31 @@ rapidfuzz are imported only when needed.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, open_for_query, user_errors, write_atomic
+from paperdb.cli import app, err_console, reader, user_errors, write_atomic
+from paperdb.cli.options import (
+    AuthorOpt,
+    ExportFormatOpt,
+    FormatOpt,
+    FrameworkOpt,
+    HasCodeOpt,
+    LimitOpt,
+    PaperIdArg,
+    PresentationOpt,
+    SortOpt,
+    SourceOpt,
+    StatsKeyOpt,
+    TopicOpt,
+    VenueOpt,
+    YearOpt,
+    make_filters,
+)
 from paperdb.output import Format, inert, render
-
-SQLITE_MAX_INT = 2**63 - 1  # larger ids and limits cannot reach SQLite: a usage error
-
-if TYPE_CHECKING:
-    from paperdb.filters import Filters, YearRange
-
-
-# -- shared options ---------------------------------------------------------------------
-
-
-def _year(value: str | None) -> YearRange | None:
-    from paperdb.errors import QueryError
-    from paperdb.filters import parse_year
-
-    if value is None:
-        return None
-    try:
-        return parse_year(value)
-    except QueryError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--year") from None
-
-
-class Sort(StrEnum):
-    relevance = "relevance"
-    year = "year"
-    title_ = "title"  # `title` would shadow str.title
-    venue = "venue"
-
-
-class Presentation(StrEnum):
-    oral = "oral"
-    spotlight = "spotlight"
-    poster = "poster"
-    workshop = "workshop"
-    best = "best"
-
-
-class ExportFormat(StrEnum):
-    markdown = "markdown"
-    bibtex = "bibtex"
-    csl_json = "csl-json"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
-class StatsKey(StrEnum):
-    year = "year"
-    venue = "venue"
-    topic = "topic"
-    source = "source"
-    author = "author"
-    framework = "framework"
-    presentation = "presentation"
-    venue_kind = "venue-kind"
-
-
-_F = "Filters"
-VenueOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--venue",
-        help="Venue name or alias (NIPS), any case; repeat for any of several.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-YearOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--year",
-        help="Year or range: 2020, 2019..2022, 2019.., ..2018.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-TopicOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--topic",
-        help="Topic slug, name or alias (量化); repeat for any of several.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-AuthorOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--author",
-        help="Part of an author's name, any case.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-HasCodeOpt = Annotated[
-    bool,
-    typer.Option("--has-code", help="Only papers with a code repository.", rich_help_panel=_F),
-]
-FrameworkOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--framework",
-        help="Code framework (PyTorch, TensorFlow, ...); repeatable.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-PresentationOpt = Annotated[
-    list[Presentation] | None,
-    typer.Option(
-        "--presentation",
-        help="oral, spotlight, poster, workshop or best; repeatable.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-SourceOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--source",
-        help="List file name (or its start, e.g. 001); repeatable.",
-        show_default=False,
-        rich_help_panel=_F,
-    ),
-]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--limit",
-        "-n",
-        min=1,
-        max=SQLITE_MAX_INT,
-        help="At most this many rows.",
-        show_default=False,
-    ),
-]
-SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order.")]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
-]
-
-
-def make_filters(
-    venue: list[str] | None,
-    year: str | None,
-    topic: list[str] | None,
-    author: str | None,
-    has_code: bool,
-    framework: list[str] | None,
-    presentation: list[Presentation] | None,
-    source: list[str] | None,
-) -> Filters:
-    from paperdb.filters import Filters
-
-    return Filters(
-        venues=tuple(venue or ()),
-        year=_year(year),
-        topics=tuple(topic or ()),
-        authors=(author,) if author else (),
-        has_code=has_code,
-        frameworks=tuple(framework or ()),
-        presentations=tuple(p.value for p in presentation or ()),
-        sources=tuple(source or ()),
-    )
-
-
-@contextmanager
-def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
-    """The read path for a query command; the connection is closed at the end."""
-    conn = open_for_query(ctx)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _compact(rows: list[dict[str, Any]], score: bool = False) -> list[dict[str, Any]]:
@@ -237,7 +76,7 @@ def search(
     presentation: PresentationOpt = None,
     source: SourceOpt = None,
     limit: LimitOpt = 20,
-    sort: SortOpt = Sort.relevance,
+    sort: SortOpt = "relevance",
     raw: Annotated[bool, typer.Option("--raw", help="Pass FTS5 query syntax through.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -245,11 +84,20 @@ def search(
 
     Example: paperdb search "lottery ticket" --venue ICLR --year 2019..
     """
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    filters = make_filters(
+        venue=venue,
+        year=year,
+        topic=topic,
+        author=author,
+        has_code=has_code,
+        framework=framework,
+        presentation=presentation,
+        source=source,
+    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.search import search as run
 
-        result = run(conn, query, filters, raw=raw, sort=sort.value, limit=limit)
+        result = run(conn, query, filters, raw=raw, sort=sort, limit=limit)
     if result.corrections:
         fixed = ", ".join(f"{typed} -> {used}" for typed, used in result.corrections)
         err_console().print(f"searched for: {fixed}", soft_wrap=True, markup=False)
@@ -268,34 +116,34 @@ def filter_(
     presentation: PresentationOpt = None,
     source: SourceOpt = None,
     limit: LimitOpt = None,
-    sort: SortOpt = Sort.year,
+    sort: SortOpt = "year",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the papers that match the filters (no query).
 
     Example: paperdb filter --venue NeurIPS --year 2022 --topic pruning -f csv
     """
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    filters = make_filters(
+        venue=venue,
+        year=year,
+        topic=topic,
+        author=author,
+        has_code=has_code,
+        framework=framework,
+        presentation=presentation,
+        source=source,
+    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.filters import filter_papers
 
-        rows = filter_papers(conn, filters, sort=sort.value, limit=limit)
+        rows = filter_papers(conn, filters, sort=sort, limit=limit)
     _emit(rows, fmt)
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    paper_id: Annotated[
-        int,
-        typer.Argument(
-            metavar="ID",
-            help="Paper id (from search).",
-            min=1,
-            max=SQLITE_MAX_INT,
-            show_default=False,
-        ),
-    ],
+    paper_id: PaperIdArg,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One paper: every field, every mention (file:line), code, tags and disagreements.
@@ -393,10 +241,7 @@ def _print_paper(paper: dict[str, Any]) -> None:
 @app.command()
 def stats(
     ctx: typer.Context,
-    by: Annotated[
-        list[StatsKey],
-        typer.Option("--by", help="Count by this; twice for a cross table (--by venue --by year)."),
-    ],
+    by: StatsKeyOpt,
     venue: VenueOpt = None,
     year: YearOpt = None,
     topic: TopicOpt = None,
@@ -414,11 +259,20 @@ def stats(
     """
     if len(by) > 2:
         raise typer.BadParameter("give --by once, or twice for a cross table", param_hint="--by")
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    filters = make_filters(
+        venue=venue,
+        year=year,
+        topic=topic,
+        author=author,
+        has_code=has_code,
+        framework=framework,
+        presentation=presentation,
+        source=source,
+    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.stats import stats as run
 
-        rows = run(conn, [k.value for k in by], filters, limit=limit)
+        rows = run(conn, list(by), filters, limit=limit)
     if not rows:
         err_console().print("no papers match", soft_wrap=True)
     if fmt is Format.table and len(by) == 1 and rows:
@@ -432,9 +286,7 @@ def stats(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="Output format.", show_default=False)
-    ],
+    fmt: ExportFormatOpt,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -464,7 +316,7 @@ def export(
     presentation: PresentationOpt = None,
     source: SourceOpt = None,
     limit: LimitOpt = None,
-    sort: SortOpt = Sort.relevance,
+    sort: SortOpt = "relevance",
 ) -> None:
     """Export the papers matching the filters as markdown, BibTeX, CSV, JSON or JSON Lines.
 
@@ -477,7 +329,16 @@ def export(
         groups = parse_group_by(group_by)
     except QueryError as exc:
         raise typer.BadParameter(str(exc), param_hint="--group-by") from None
-    filters = make_filters(venue, year, topic, author, has_code, framework, presentation, source)
+    filters = make_filters(
+        venue=venue,
+        year=year,
+        topic=topic,
+        author=author,
+        has_code=has_code,
+        framework=framework,
+        presentation=presentation,
+        source=source,
+    )
     with user_errors():
         from paperdb.errors import InputError
         from paperdb.export import export_chunks
@@ -490,11 +351,11 @@ def export(
         if output is not None and not output.parent.is_dir():
             raise InputError(f"{output.parent}: no such folder")
         with reader(ctx) as conn:
-            ids = filter_ids(conn, filters, sort=sort.value, limit=limit)
+            ids = filter_ids(conn, filters, sort=sort, limit=limit)
             if not ids:
                 err_console().print("no papers match", soft_wrap=True)
             options = ExportOptions(group_by=groups)
-            chunks = export_chunks(conn, fmt.value, options=options, ids=ids)
+            chunks = export_chunks(conn, fmt, options=options, ids=ids)
             if output is None:
                 sys.stdout.writelines(chunks)
                 sys.stdout.flush()

@@ -1,0 +1,220 @@
+"""Options shared by several commands: one ``Annotated`` alias each, and make_filters().
+
+Choices come from the library's own constants (sort orders and presentations from
+:mod:`paperdb.filters`, stats keys from :mod:`paperdb.stats`, export formats from the
+registry in :mod:`paperdb.export`), so a new sort, key or exporter appears here without
+an edit. A command that takes the filters declares the eight filter aliases and passes
+them to :func:`make_filters` by name; a new shared option is one alias here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, TypeAlias, cast
+
+import typer
+
+from paperdb.export import EXPORTERS
+from paperdb.filters import PRESENTATIONS, SORTS
+from paperdb.output import Format
+from paperdb.stats import KEYS as STATS_KEYS
+
+if TYPE_CHECKING:
+    from paperdb.filters import Filters, YearRange
+
+SQLITE_MAX_INT = 2**63 - 1  # larger ids and limits cannot reach SQLite: a usage error
+ROW_FORMATS = tuple(f.value for f in Format)  # table, json, csv
+EXPORT_FORMATS = tuple(EXPORTERS)
+# `paperdb new`: rows, or any export format that is not also a row format.
+NEW_FORMATS = ROW_FORMATS + tuple(f for f in EXPORT_FORMATS if f not in ROW_FORMATS)
+
+
+# A choice option is an enum of the library's names, built here (Typer shows and checks
+# the choices; its callback hands the command the plain name). To mypy it is a str.
+def _enum(name: str, values: Iterable[str]) -> type[StrEnum]:
+    # A member is named after its value, made an identifier that str does not use.
+    members = [(v.replace("-", "_") + ("_" if hasattr(str, v) else ""), v) for v in values]
+    # The functional API makes a class; mypy reads the call as a lookup by value.
+    return cast(type[StrEnum], StrEnum(name, members))
+
+
+def _plain(value: object) -> object:
+    """The chosen name(s) as plain strings, the way the library takes them."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return None if value is None else str(value)
+
+
+if TYPE_CHECKING:
+    ExportFormat: TypeAlias = str
+    NewFormat: TypeAlias = str
+    Presentation: TypeAlias = str
+    Sort: TypeAlias = str
+    StatsKey: TypeAlias = str
+else:
+    ExportFormat = _enum("ExportFormat", EXPORT_FORMATS)
+    NewFormat = _enum("NewFormat", NEW_FORMATS)
+    Presentation = _enum("Presentation", PRESENTATIONS)
+    Sort = _enum("Sort", SORTS)
+    StatsKey = _enum("StatsKey", STATS_KEYS)
+
+
+# -- output -----------------------------------------------------------------------------
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
+]
+ExportFormatOpt = Annotated[
+    ExportFormat,
+    typer.Option("--format", "-f", callback=_plain, help="Output format.", show_default=False),
+]
+NewFormatOpt = Annotated[
+    NewFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        callback=_plain,
+        help="table, json or csv rows, or an export format"
+        f" ({', '.join(f for f in NEW_FORMATS if f not in ROW_FORMATS)}).",
+    ),
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=1,
+        max=SQLITE_MAX_INT,
+        help="At most this many rows.",
+        show_default=False,
+    ),
+]
+SortOpt = Annotated[Sort, typer.Option("--sort", callback=_plain, help="Row order.")]
+StatsKeyOpt = Annotated[
+    list[StatsKey],
+    typer.Option(
+        "--by",
+        callback=_plain,
+        help="Count by this; twice for a cross table (--by venue --by year).",
+    ),
+]
+PaperIdArg = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", help="Paper id (from search).", min=1, max=SQLITE_MAX_INT, show_default=False
+    ),
+]
+
+# -- filters ----------------------------------------------------------------------------
+
+_F = "Filters"
+VenueOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--venue",
+        help="Venue name or alias (NIPS), any case; repeat for any of several.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+YearOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--year",
+        help="Year or range: 2020, 2019..2022, 2019.., ..2018.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+TopicOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic",
+        help="Topic slug, name or alias (量化); repeat for any of several.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+AuthorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--author",
+        help="Part of an author's name, any case.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+HasCodeOpt = Annotated[
+    bool,
+    typer.Option("--has-code", help="Only papers with a code repository.", rich_help_panel=_F),
+]
+FrameworkOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--framework",
+        help="Code framework (PyTorch, TensorFlow, ...); repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+PresentationOpt = Annotated[
+    list[Presentation] | None,
+    typer.Option(
+        "--presentation",
+        callback=_plain,
+        help=f"{', '.join(PRESENTATIONS[:-1])} or {PRESENTATIONS[-1]}; repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        help="List file name (or its start, e.g. 001); repeatable.",
+        show_default=False,
+        rich_help_panel=_F,
+    ),
+]
+
+
+def _year(value: str | None) -> YearRange | None:
+    from paperdb.errors import QueryError
+    from paperdb.filters import parse_year
+
+    if value is None:
+        return None
+    try:
+        return parse_year(value)
+    except QueryError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--year") from None
+
+
+def make_filters(
+    *,
+    venue: list[str] | None = None,
+    year: str | None = None,
+    topic: list[str] | None = None,
+    author: str | None = None,
+    has_code: bool = False,
+    framework: list[str] | None = None,
+    presentation: list[str] | None = None,
+    source: list[str] | None = None,
+) -> Filters:
+    """The library's :class:`~paperdb.filters.Filters` from the filter options' values.
+
+    A bad ``--year`` is a usage error (exit 2) naming the option.
+    """
+    from paperdb.filters import Filters
+
+    return Filters(
+        venues=tuple(venue or ()),
+        year=_year(year),
+        topics=tuple(topic or ()),
+        authors=(author,) if author else (),
+        has_code=has_code,
+        frameworks=tuple(framework or ()),
+        presentations=tuple(presentation or ()),
+        sources=tuple(source or ()),
+    )
