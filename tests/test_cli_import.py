@@ -117,8 +117,8 @@ def test_import_errors_exit_1_with_one_line(runner: CliRunner, tmp_path: Path) -
 @pytest.mark.usefixtures("fake_parser")
 def test_import_unknown_format(runner: CliRunner, lists: list[Path]) -> None:
     result = runner.invoke(app, ["import", "--format", "nope", str(lists[0])])
-    assert result.exit_code == 1
-    assert "unknown format 'nope'" in result.stderr
+    assert result.exit_code == 2  # a bad option value is a usage error (issue 13)
+    assert "unknown format 'nope'" in result.stderr and "--format" in result.stderr
 
 
 def test_import_usage_error_exits_2(runner: CliRunner) -> None:
@@ -208,14 +208,20 @@ def test_export_unknown_format(runner: CliRunner, db_path: Path) -> None:
     assert "--format" in result.stderr and "yaml" in result.stderr
 
 
-def test_first_use_builds_from_seeds(runner: CliRunner) -> None:
+def test_first_use_builds_from_seeds(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default location only (issue 13): a --db / PAPERDB_DB file starts empty.
+    home = tmp_path / "user-data" / "paperdb.db"
+    monkeypatch.delenv("PAPERDB_DB")
+    monkeypatch.setattr("paperdb.db.default_db_path", lambda: home)
     result = runner.invoke(app, ["export", "-f", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert "from the bundled seed lists" in result.stderr
     papers = json.loads(result.stdout)
     seed_names = {path.name for path in seed_dir().iterdir()}
     assert papers and {m["source"] for p in papers for m in p["mentions"]} <= seed_names
-    assert Path(os.environ["PAPERDB_DB"]).exists()
+    assert home.exists()
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ link to its target or refuses a loop. Before the first write a database is check
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -135,13 +136,45 @@ def test_a_write_through_a_link_keeps_the_link_and_backs_up_the_target(tmp_path:
     assert link.is_symlink()
 
 
-def test_a_first_use_read_of_a_plain_missing_path_still_builds_from_the_seeds(
+def test_a_first_use_read_of_a_plain_missing_path_makes_an_empty_database(
     tmp_path: Path,
 ) -> None:
+    """Issue 13: only the default location is built from the seeds; --db makes it empty."""
     result = invoke(tmp_path / "new.db", "stats", "--by", "year", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert "building" in result.stderr
+    assert "building" not in result.stderr and result.stdout == "[]\n"
     assert (tmp_path / "new.db").is_file()
+
+
+def test_the_default_location_is_built_from_the_seeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "data" / "paperdb" / "paperdb.db"
+    monkeypatch.delenv("PAPERDB_DB")
+    monkeypatch.setattr("paperdb.db.default_db_path", lambda: home)
+    result = CliRunner().invoke(app, ["stats", "--by", "year", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "building" in result.stderr and home.is_file()
+    assert sum(row["count"] for row in json.loads(result.stdout)) == 641
+
+
+@pytest.mark.parametrize("how", ["--db", "PAPERDB_DB"])
+@pytest.mark.parametrize("command", [["search", "x"], ["import", "LIST"], ["db-path"]])
+def test_a_db_in_a_missing_folder_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, command: list[str]
+) -> None:
+    """Issue 13: a mistyped --db used to create the folders and a seeded database."""
+    typo = tmp_path / "typo" / "dir" / "new.db"
+    (tmp_path / "l.md").write_text(LIST, encoding="utf-8")
+    args = [str(tmp_path / "l.md") if a == "LIST" else a for a in command]
+    if how == "--db":
+        result = CliRunner().invoke(app, ["--db", str(typo), *args])
+    else:
+        monkeypatch.setenv("PAPERDB_DB", str(typo))
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "no such folder" in result.stderr
+    assert not (tmp_path / "typo").exists()
 
 
 # -- damaged databases ------------------------------------------------------------------

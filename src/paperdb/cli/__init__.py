@@ -36,6 +36,7 @@ app = typer.Typer(
     # Plain click help and errors: a usage error ends in one "Error: ..." line instead of a
     # rich box, and --help does not import rich (and through it markdown-it): ~0.2 s saved.
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Import markdown paper lists into one SQLite database and query it.",
 )
 
@@ -45,6 +46,7 @@ class State:
     """What the root callback hands to every command."""
 
     db: Path
+    chosen: bool = False  # --db or PAPERDB_DB named it (not the default location)
 
 
 def err_console() -> Console:
@@ -122,6 +124,7 @@ def main(
         typer.Option(
             "--db",
             envvar="PAPERDB_DB",
+            metavar="FILE",
             help="Database file. Default: paperdb.db in the user data folder.",
             show_default=False,
             dir_okay=False,
@@ -135,7 +138,13 @@ def main(
     """Import markdown paper lists into one SQLite database and query it."""
     from paperdb.db import default_db_path
 
-    ctx.obj = State(db=db if db is not None else default_db_path())
+    if db is not None and not db.parent.is_dir():
+        # A typo must not quietly get a database (and folders) of its own.
+        raise typer.BadParameter(
+            f"{db.parent}: no such folder; create it first or fix the path",
+            param_hint="--db / PAPERDB_DB",
+        )
+    ctx.obj = State(db=db if db is not None else default_db_path(), chosen=db is not None)
     _current[:] = [ctx.obj]
 
 
@@ -145,28 +154,36 @@ def state(ctx: typer.Context) -> State:
     return state
 
 
-def _seed_first_use(path: Path) -> None:
-    """Build the database from the bundled seeds when ``path`` names nothing yet.
+def _first_use(path: Path, chosen: bool) -> None:
+    """Make the database when ``path`` names nothing yet.
 
+    The default location is built from the bundled seeds, so paperdb answers right after
+    install; a file named with ``--db`` / ``PAPERDB_DB`` starts as an empty database.
     A symbolic link is the user's choice of file: a read command never builds through
     one (the read path then says where it points), only a write command does.
     """
     from paperdb.ingest.seed import ensure_seeded
     from paperdb.output import inert
 
-    if not os.path.lexists(path):
-        err_console().print(
-            f"building {inert(str(path))} from the bundled seed lists", soft_wrap=True, markup=False
-        )
-        ensure_seeded(path)
+    if os.path.lexists(path):
+        return
+    if chosen:
+        from paperdb.db import open_db
+
+        open_db(path).close()
+        return
+    err_console().print(
+        f"building {inert(str(path))} from the bundled seed lists", soft_wrap=True, markup=False
+    )
+    ensure_seeded(path)
 
 
 def open_for_query(ctx: typer.Context) -> sqlite3.Connection:
-    """The read path (:func:`paperdb.db.open_reader`), after the first-use seed build."""
+    """The read path (:func:`paperdb.db.open_reader`), after the first-use build."""
     from paperdb.db import open_reader
 
     path = state(ctx).db
-    _seed_first_use(path)
+    _first_use(path, state(ctx).chosen)
     return open_reader(path)
 
 
@@ -181,12 +198,12 @@ def reader(ctx: typer.Context) -> Iterator[sqlite3.Connection]:
 
 
 def open_for_write(ctx: typer.Context) -> sqlite3.Connection:
-    """The write path (:func:`paperdb.db.open_db`), after the first-use seed build
+    """The write path (:func:`paperdb.db.open_db`), after the first-use build
     (which follows a symbolic link to its target, as every write does)."""
     from paperdb.db import database_file, open_db
 
     path = state(ctx).db
-    _seed_first_use(database_file(path))
+    _first_use(database_file(path), state(ctx).chosen)
     return open_db(path)
 
 
@@ -226,3 +243,6 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
 
 # Command modules register themselves on `app`; imported last so they can use the above.
 from paperdb.cli import admin, curate, living, query, web  # noqa: E402, F401
+from paperdb.cli.help import use_plain_help  # noqa: E402
+
+use_plain_help(app)

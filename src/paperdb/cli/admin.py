@@ -146,13 +146,24 @@ def _render_import(report: ImportReport, verbose: bool) -> None:
         )
 
 
+def _check_format(fmt: str | None) -> None:
+    """An unknown ``--format`` is a usage error (exit 2), found before any file is read."""
+    from paperdb.importers import FORMATS
+
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", param_hint="--format"
+        )
+
+
 @app.command("import")
 def import_(
     ctx: typer.Context,
     paths: Annotated[
         list[str],
         typer.Argument(
-            help="Markdown list files or folders (searched for *.md, *.txt), a URL of a"
+            metavar="PATH",
+            help="Markdown list files or folders (searched for *.md, *.markdown, *.txt), a URL of a"
             " markdown file, github:OWNER/REPO[/PATH] (or its https://github.com URL), a git"
             " URL, or a local git checkout.",
             show_default=False,
@@ -180,6 +191,7 @@ def import_(
 
     Example: paperdb import awesome-compression.md lists/ github:OWNER/awesome-pruning
     """
+    _check_format(fmt)
     with user_errors():
         from paperdb.db import open_db
         from paperdb.ingest import import_files

@@ -260,6 +260,13 @@ def check(
 
     Example: paperdb check --strict --kind year-conflict --kind broken-link
     """
+    from paperdb.check import KINDS
+
+    unknown = [k for k in kind or () if k not in KINDS]
+    if unknown:  # a bad option value is a usage error (exit 2), as everywhere
+        raise typer.BadParameter(
+            f"unknown check {unknown[0]!r}; choose from: {', '.join(KINDS)}", param_hint="--kind"
+        )
     with user_errors():
         from paperdb.check import COLUMNS
         from paperdb.check import check as run_check

@@ -1,0 +1,98 @@
+"""``--help`` in words a person reads: ``QUERY``, ``PATH...``, ``--limit N``.
+
+Typer (0.29) writes Python types into help: ``{query}``, ``query <str>``,
+``--venue <list[str]>``, ``[1<=x<=9223372036854775807]``. :class:`PlainCommand` writes
+click's plain forms instead, for every command (:func:`use_plain_help`):
+
+- arguments by their metavar or upper-case name, ``...`` when they repeat, ``[..]`` when
+  optional: ``Usage: paperdb import [OPTIONS] PATH...``;
+- an option without a metavar gets one from its type: ``N`` for numbers, ``FILE`` /
+  ``DIR`` for paths, ``[a|b|c]`` for choices, else its long name (``--venue VENUE``);
+- SQLite's integer limit, a guard against overflow, is not shown as advice.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import TYPE_CHECKING, Any
+
+from typer.core import TyperArgument, TyperCommand
+
+if TYPE_CHECKING:
+    import typer
+
+_SQLITE_RANGE_RE = re.compile(r"(-?\d+)<=x<=9223372036854775807")
+
+
+def _plain_range(text: str) -> str:
+    """``[1<=x<=9223372036854775807]`` -> ``[x>=1]``.
+
+    >>> _plain_range("At most this many rows.  [1<=x<=9223372036854775807]")
+    'At most this many rows.  [x>=1]'
+    """
+    return _SQLITE_RANGE_RE.sub(r"x>=\1", text)
+
+
+def _argument_name(param: Any) -> str:
+    name = param.metavar or str(param.name or "").upper().replace("_", "-")
+    return str(name) if param.nargs == 1 or name.endswith("...") else f"{name}..."
+
+
+def _option_metavar(param: Any) -> str:
+    """A metavar from the option's type (Typer's type descriptor; a name if there is none)."""
+    desc: Any = getattr(param, "type_descriptor", None)
+    annotation = getattr(desc, "annotation", None)
+    if getattr(desc, "is_choice", False):
+        values = (c.value if isinstance(c, enum.Enum) else c for c in desc.choices or ())
+        return "[" + "|".join(str(v) for v in values) + "]"
+    if annotation in (int, float) or getattr(desc, "is_ranged", False):
+        return "N"
+    if getattr(desc, "is_path", False):
+        return str(desc.path_type).upper() if desc.path_type in ("file", "dir") else "PATH"
+    longs = [opt for opt in param.opts if opt.startswith("--")]
+    return (longs[0][2:] if longs else str(param.name)).upper()
+
+
+class PlainCommand(TyperCommand):
+    """A Typer command whose help and usage read like click's (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) or param.metavar is not None:
+                continue
+            if not (getattr(param, "is_flag", False) or getattr(param, "count", False)):
+                param.metavar = _option_metavar(param)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        params = self.get_params(ctx)
+        arguments = [
+            (_argument_name(p), _plain_range(p.help or ""))
+            for p in params
+            if isinstance(p, TyperArgument) and not p.hidden
+        ]
+        options = [
+            (record[0], _plain_range(record[1]))
+            for p in params
+            if not isinstance(p, TyperArgument) and (record := p.get_help_record(ctx))
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def use_plain_help(app: typer.Typer) -> None:
+    """Give every command registered on ``app`` so far :class:`PlainCommand` help."""
+    for info in app.registered_commands:
+        if info.cls in (None, TyperCommand):  # the default; a command's own class is kept
+            info.cls = PlainCommand
