@@ -28,6 +28,7 @@ SEEDS = sorted(seed_dir().glob("*.txt"))
 @pytest.fixture
 def seeded(tmp_path: Path) -> Path:
     db_file = tmp_path / "db" / "papers.db"
+    db_file.parent.mkdir()  # --db never creates folders (issue 13)
     first = cli(db_file, "import", str(SEEDS[0]))
     assert first.returncode == 0, first.stderr
     return db_file
