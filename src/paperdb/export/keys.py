@@ -15,14 +15,17 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+_NOT_ALNUM_RE = re.compile(r"[^a-z0-9]")
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "via", "towards"}
 
 
 def _ascii_word(text: str) -> str:
     """``Zoë`` -> ``zoe``, ``中文`` -> ``zhongwen``: letters and digits only."""
-    from anyascii import anyascii
+    if not text.isascii():  # most words are: skip the transliteration table
+        from anyascii import anyascii
 
-    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+        text = anyascii(text)
+    return _NOT_ALNUM_RE.sub("", text.lower())
 
 
 def base_key(title: str, year: int | None, authors: Sequence[str]) -> str:
@@ -30,11 +33,17 @@ def base_key(title: str, year: int | None, authors: Sequence[str]) -> str:
 
     >>> base_key("The Lottery Ticket Hypothesis", 2019, ["Jonathan Frankle"])
     'frankle2019lottery'
-    >>> base_key("中文标题", 2020, []), base_key("", None, ["Zoë Ünal"])
-    ('zhongwenbiaoti2020', 'unalpaper')
+    >>> base_key("中文标题", 2020, []), base_key("", None, ["Zoë Ünal"]), base_key("On", 2020, [])
+    ('zhongwenbiaoti2020', 'unalpaper', 'on2020')
     """
-    words = [w for w in (_ascii_word(w) for w in title.split()) if w]
-    first = next((w for w in words if w not in _STOP), words[0] if words else "paper")
+    words = (w for w in map(_ascii_word, title.split()) if w)  # lazily: the first few suffice
+    first = stopped = None
+    for word in words:
+        if word not in _STOP:
+            first = word
+            break
+        stopped = stopped or word
+    first = first or stopped or "paper"
     names = authors[0].split() if authors else []
     last = _ascii_word(names[-1]) if names else ""
     year_text = str(year) if year else ""
