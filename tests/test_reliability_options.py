@@ -5,11 +5,13 @@ registered on the Typer app, so commands added later are covered too."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
+from click.testing import CliRunner as ClickRunner
 from sqlite_utils import Database
 from typer.testing import CliRunner
 
@@ -59,6 +61,13 @@ VALID = {
 SEED = sorted(seed_dir().glob("*.txt"))[0]
 
 
+@cache
+def _root() -> Any:
+    """The app's click command tree, built once: typer's CliRunner rebuilds it on every
+    invoke, which cost most of this module's time (the invocations themselves are cheap)."""
+    return typer.main.get_command(app)
+
+
 def _commands(cmd: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     subcommands = getattr(cmd, "commands", None)
     if subcommands:
@@ -69,7 +78,7 @@ def _commands(cmd: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[st
 
 
 def _cases() -> list[tuple[tuple[str, ...], str]]:
-    root = typer.main.get_command(app)
+    root = _root()
     cases = []
     for path, cmd in _commands(root):
         for param in cmd.params:
@@ -96,7 +105,7 @@ def _required(cmd: Any, skip: str) -> list[str]:
 
 
 def _find(path: tuple[str, ...]) -> Any:
-    cmd: Any = typer.main.get_command(app)
+    cmd: Any = _root()
     for name in path:
         cmd = cmd.commands[name]
     return cmd
@@ -120,7 +129,7 @@ def _state(path: Path) -> tuple[dict[str, int], int]:
 
 
 def test_there_are_cases() -> None:
-    commands = {" ".join(path) for path, _ in _commands(typer.main.get_command(app))}
+    commands = {" ".join(path) for path, _ in _commands(_root())}
     assert {"import", "export", "migrate", "db-path"} <= commands
     assert {" ".join(path) for path, _ in _cases()} >= {"import", "export"}
 
@@ -139,11 +148,11 @@ def test_junk_in_every_option(
     cmd = _find(path)
     param = next(p for p in cmd.params if p.name == name)
     before = _state(seeded)
-    runner = CliRunner()
+    runner = ClickRunner()  # what typer's CliRunner does, minus the rebuild
     problems = []
     for value in JUNK:
         args = ["--db", str(seeded), *path, *_required(cmd, name), *_argv(cmd, param, value)]
-        result = runner.invoke(app, args)
+        result = runner.invoke(_root(), args)
         shown = f"{' '.join(path)} {param.opts[0] if param.opts else name}={value[:30]!r}"
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             problems.append(

@@ -31,7 +31,7 @@ from typing import Any
 
 from paperdb.db import placeholders
 from paperdb.errors import QueryError
-from paperdb.filters import Filters, build_where, order_by
+from paperdb.filters import Filters, build_where, like_escape, order_by
 from paperdb.rows import summaries
 
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # title, nickname, authors, venue
@@ -244,13 +244,13 @@ def _search(
             title_param = quote(text)
         else:
             title_hit = "p.title LIKE ? ESCAPE '\\'"
-            title_param = "%" + text.replace("%", "\\%").replace("_", "\\_") + "%"
+            title_param = f"%{like_escape(text)}%"
         where.add(
             f"({title_hit} OR p.id IN (SELECT e.paper_id FROM tags t JOIN entry_tags et"
             " ON et.tag_id = t.id JOIN entries e ON e.id = et.entry_id WHERE t.name LIKE ?"
             " ESCAPE '\\'))",
             title_param,
-            "%" + text.replace("%", "\\%").replace("_", "\\_") + "%",
+            f"%{like_escape(text)}%",
         )
     relevance = sort == "relevance"
     fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
