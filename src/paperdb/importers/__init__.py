@@ -1,35 +1,35 @@
-"""Markdown paper-list importers.
+"""Markdown paper-list importer: one set of recognizers for every list.
 
-``parse_text`` walks the document structure once (headings, list items, table
-rows, with line numbers) and reads each item with the grammar of its family.
-Families are detected per item, so a list that mixes them (tables and dated
-bullets, say) is read section by section; ``fmt`` forces one grammar.
+``parse_text`` walks the document's blocks once (headings, list items with their
+continuation lines and notes, table rows, HTML tables, citation paragraphs), reads each
+with the same field recognizers (:mod:`.entry`, :mod:`.tables`) and lets the headings
+above it (and the file name) supply what the entry leaves out: entry beats column beats
+section beats file name. See DESIGN.md, "Reading real lists".
 
-Every list item and table row in a paper section ends up as a record or as a
-warning with its line; items of non-paper sections (People, News, a table of
-contents) and non-paper tables (legends, statistics) are counted as skipped.
+Every block in a paper section ends up as a record or as a warning with its line;
+blocks of non-paper sections (contents, tools, people, news...) are counted as skipped.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from functools import partial
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
-from paperdb.importers import grammars as g
-from paperdb.importers.structure import Context, Item, Row, walk
-from paperdb.models import LineWarning, PaperRecord, ParsedList
+from paperdb.importers import links as lk
+from paperdb.importers.entry import Fields, read_entry
+from paperdb.importers.html import PAPER_HOST_RE
+from paperdb.importers.structure import Block, Context, Row, walk
+from paperdb.importers.tables import read_row, table_columns
+from paperdb.models import ImportWarning, PaperRecord, ParsedList
 
-FORMATS: tuple[str, ...] = ("numbered", "table", "blog", "dated", "nickname")
+# Kinds of block ``--format`` can restrict an import to (default: all of them).
+FORMATS: tuple[str, ...] = ("list", "table", "paragraph")
 FORMAT_HELP = {
-    "numbered": "1. Title [Authors + OpenReview tail] under ## Venue / ### Topic headings",
-    "table": "| Title | Venue | Type | Notion/Code | tables under topic/year headings",
-    "blog": "* 【CVPR2020】[Title](url) bullets under # topic / ## arxivYYMM headings",
-    "dated": "- 2019-ICLRo-[Title](url) [[code](url)] bullets",
-    "nickname": "- **[Nick]** Title, Venue Year, [[paper]](url), [[code(FW)]](url) bullets",
+    "list": "list items (- Title ..., 1. Title ...), with their continuation lines",
+    "table": "markdown and HTML table rows",
+    "paragraph": "citation paragraphs (**[1]** Authors. \"Title\". Venue Year.)",
 }
 
 # A list line is a sentence or two; a line this long is an embedded image, minified
@@ -37,70 +37,45 @@ FORMAT_HELP = {
 # reading it costs seconds per megabyte and it is never a paper entry.
 MAX_LINE_CHARS = 100_000
 
-_ANCHOR_ONLY_RE = re.compile(r"^(?:\s*\[[^\]]*\]\(#[^)]*\)\s*)+$")
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]+")
-
-Reader = Callable[[str], "g.Fields | None"]
+_ANCHOR_ONLY_RE = re.compile(r"^(?:[\s,|•·*-]*(?:\[[^\]]*\]\(#[^)]*\)|\[[^\]]*\]\[[^\]]*\]))+[\s,|•·*-]*$")
+_FILE_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 
 
-def _vocabulary(items: list[Item | Row]) -> frozenset[str]:
-    """Words seen in titles of this list, to tell a title's last word from a first name."""
-    words: set[str] = set()
-    for item in items:
-        text = item.text if isinstance(item, Item) else " ".join(item.cells[:1])
-        if "Readers:" in text or text.count(",") >= 2:
-            continue  # lines with author lists would teach us names
-        words.update(w.casefold() for w in _WORD_RE.findall(text))
-    return frozenset(words)
+def file_year(file: str) -> int | None:
+    """The year a file name gives (``2021.md``, ``papers-2019.md``), or None.
+
+    >>> file_year("lists/2021.md"), file_year("papers-2019.markdown"), file_year("README.md")
+    (2021, 2019, None)
+    """
+    stem = re.sub(r"\.[A-Za-z]+$", "", file.replace("\\", "/").rsplit("/", 1)[-1])
+    years = _FILE_YEAR_RE.findall(stem)
+    return int(years[0]) if len(years) == 1 else None
 
 
-def _reader_picker(fmt: str | None, vocab: frozenset[str]) -> Callable[[Item], list[Reader]]:
-    """For one document: the grammars to try on an item, in order."""
-    numbered: Reader = partial(g.read_numbered, title_words=vocab)
-    if fmt is not None:
-        by_name: dict[str, Reader] = {
-            "dated": g.read_dated,
-            "nickname": g.read_nickname,
-            "blog": g.read_blog,
-            "numbered": numbered,
-        }
-        forced = [by_name[fmt]] if fmt in by_name else []
-        return lambda item: forced
-    plain: list[Reader] = [g.read_dated, g.read_nickname, g.read_blog]
-    with_numbered = [*plain, numbered]
-
-    def pick(item: Item) -> list[Reader]:
-        # A numbered plain-text line is a paper only under headings that say what it is
-        # (a venue, a year or a topic): "1. Open a terminal" in a README is not.
-        ctx = item.context
-        return with_numbered if item.ordered and (ctx.venue or ctx.topic or ctx.year) else plain
-
-    return pick
-
-
-def _record(fields: g.Fields, item: Item | Row, file: str) -> PaperRecord:
-    ctx: Context = item.context
-    if fields.venue_given:
-        venue, presentation = fields.venue, fields.presentation
-    else:
+def _record(fields: Fields, block: Block | Row, file: str, year_of_file: int | None) -> PaperRecord:
+    ctx: Context = block.context
+    venue, presentation = fields.venue, fields.presentation
+    if venue is None:
         venue = ctx.venue
-        presentation = fields.presentation or ctx.presentation
-    paper_url = fields.paper_url
+        presentation = presentation or ctx.presentation
+    year = fields.final_year
+    if year is None:
+        year = ctx.year if ctx.year is not None else year_of_file
     return PaperRecord(
         title=fields.title,
-        line=item.line,
-        raw=item.raw,
+        line=block.line,
+        raw=block.raw,
         file=file,
         section=ctx.section,
-        fmt=fields.fmt,
-        year=fields.year if fields.year_given else ctx.year,
+        fmt=fields.shape,
+        year=year,
         venue=venue,
         venue_raw=fields.venue_raw,
         presentation=presentation,
         topic=ctx.topic,
-        paper_url=paper_url,
+        paper_url=fields.paper_url,
         broken_link=fields.broken_link,
-        arxiv_id=nz.arxiv_id(paper_url),
+        arxiv_id=nz.arxiv_id(fields.paper_url),
         authors=fields.authors,
         nickname=fields.nickname,
         code=tuple(dict.fromkeys(fields.code)),
@@ -110,6 +85,8 @@ def _record(fields: g.Fields, item: Item | Row, file: str) -> PaperRecord:
 
 def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     """Parse one markdown list into records and warnings.
+
+    ``fmt`` restricts the import to one kind of block (:data:`FORMATS`).
 
     Raises:
         InputError: ``fmt`` is not one of :data:`FORMATS`.
@@ -123,44 +100,88 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     result = ParsedList(file=file, fmt="", skipped=doc.skipped)
     result.warnings.extend(long_lines)
     result.warnings.extend(
-        LineWarning(file, line, "list nested too deeply to read (more than 10 levels)", raw)
-        for line, raw in doc.too_deep
+        ImportWarning(file, line, reason, raw) for line, raw, reason in doc.notes
     )
-    readers_for = _reader_picker(fmt, _vocabulary(doc.items))
-    for item in doc.items:
-        if isinstance(item, Row):
-            columns = g.table_columns(item.header)
-            if "title" not in columns or not any(nz.clean_text(c) for c in item.cells):
-                result.skipped += 1  # a legend/statistics table, or an empty row
-                continue
-            fields = g.read_row(item.cells, columns) if fmt in (None, "table") else None
-            if fields is None:
-                reason = (
-                    "table row has no title"
-                    if fmt in (None, "table")
-                    else f"table row is not a {fmt!r} entry"
-                )
-                result.warnings.append(LineWarning(file, item.line, reason, item.raw))
-                continue
-        else:
-            if not item.text or _ANCHOR_ONLY_RE.match(item.text):
-                result.skipped += 1  # table of contents, empty item
-                continue
-            fields = None
-            for reader in readers_for(item):
-                fields = reader(item.text)
-                if fields is not None:
-                    break
-            if fields is None:
-                result.warnings.append(LineWarning(file, item.line, _why(item, fmt), item.raw))
-                continue
-        result.records.append(_record(fields, item, file))
+    defs = lk.definitions(text)
+    year_of_file = file_year(file)
+    for block in doc.items:
+        kind = "table" if isinstance(block, Row) else block.kind
+        if fmt is not None and kind != fmt:
+            result.skipped += 1
+            continue
+        read, reason = _read_row(block, defs) if isinstance(block, Row) else _read(block, defs)
+        if reason:
+            result.warnings.append(ImportWarning(file, block.line, reason, block.raw))
+        elif not read:
+            result.skipped += 1
+        result.records.extend(_record(fields, block, file, year_of_file) for fields in read)
     counts = Counter(r.fmt for r in result.records)
-    result.fmt = "+".join(name for name, _ in counts.most_common()) or "none"
+    result.fmt = "+".join(name for name, _ in counts.most_common(2)) or "none"
     return result
 
 
-def _blank_long_lines(text: str, file: str) -> tuple[str, list[LineWarning]]:
+def _read(block: Block, defs: dict[str, str]) -> tuple[list[Fields], str]:
+    """The block's fields, or ([], why); an empty reason means "skip, not a paper"."""
+    text = block.text
+    if not text or _ANCHOR_ONLY_RE.match(text):
+        return [], ""  # a table of contents, an empty item
+    if block.kind == "paragraph" and not _paragraph_entry(text):
+        return [], ""
+    fields = read_entry(text, defs)
+    if fields is None or not _evidence(fields, block):
+        return [], _why(block)
+    if block.context.kind == "soft" and not _paper_host(fields):
+        return [], ""  # a tool, blog or course in a section of them
+    return [fields], ""
+
+
+def _read_row(row: Row, defs: dict[str, str]) -> tuple[list[Fields], str]:
+    """The entries of a table row (two when the header repeats side by side)."""
+    maps = table_columns(row.header)
+    if not maps or not any(nz.clean_text(c) for c in row.cells):
+        return [], ""  # a legend/statistics table, or an empty row
+    found = [f for f in (read_row(row.cells, columns, defs) for columns in maps) if f is not None]
+    if not found:
+        return [], "table row has no title"
+    if row.context.kind == "soft":
+        found = [f for f in found if _paper_host(f)]
+    return found, ""
+
+
+def _paper_host(fields: Fields) -> bool:
+    return bool(fields.paper_url and PAPER_HOST_RE.match(fields.paper_url))
+
+
+_PARAGRAPH_START_RE = re.compile(r"^(?:\*\*\[?\d{1,4}\]?\.?\*\*|\[\d{1,4}\]|\*\*\d{1,4}[.)]|\d{1,4}[.)]\s)")
+
+
+def _paragraph_entry(text: str) -> bool:
+    """A paragraph outside lists is an entry when it is numbered or links a paper."""
+    if _PARAGRAPH_START_RE.match(text):
+        return True
+    found = lk.find_links(text)
+    return any(k.kind in ("paper", "code") for k in found) and text.startswith(("**", "[", "*"))
+
+
+def _evidence(fields: Fields, block: Block) -> bool:
+    """Whether an entry reads as a paper: a link, a venue or year, authors, or a paper section."""
+    if fields.paper_url or fields.code or fields.broken_link or fields.venue or fields.final_year:
+        return True
+    if fields.authors:
+        return True
+    ctx = block.context
+    return bool(ctx.venue or ctx.year or ctx.topic) and len(fields.title.split()) >= 2
+
+
+def _why(block: Block) -> str:
+    if "[" not in block.text and "http" not in block.text:
+        if block.ordered:
+            return "numbered plain-text item under headings that name no venue, year or topic"
+        return "plain text with no link, venue or year under a heading that names none: not read as a paper"
+    return "no title found (a title link, a bold or quoted title, or leading text before the links)"
+
+
+def _blank_long_lines(text: str, file: str) -> tuple[str, list[ImportWarning]]:
     """Blank lines longer than :data:`MAX_LINE_CHARS`, with a warning for each."""
     lines = text.split("\n")
     warnings = []
@@ -176,13 +197,3 @@ def _blank_long_lines(text: str, file: str) -> tuple[str, list[LineWarning]]:
             )
             lines[number - 1] = ""
     return ("\n".join(lines), warnings) if warnings else (text, warnings)
-
-
-def _why(item: Item, fmt: str | None) -> str:
-    if fmt is not None:
-        return f"not a {fmt!r} entry: {FORMAT_HELP[fmt]}"
-    if "[" not in item.text:
-        if item.ordered:
-            return "numbered plain-text item under headings that name no venue, year or topic"
-        return "plain bullet with no link, venue or year: not read as a paper"
-    return "could not find a title link, a 'Title, Venue Year' or a 'YYYY-VENUE-[Title](url)'"

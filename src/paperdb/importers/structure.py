@@ -1,110 +1,32 @@
-"""Document structure: headings, list items and table rows with their line numbers.
+"""Document structure: headings, list items, paragraphs and table rows with their lines.
 
-markdown-it-py reads the block structure (inline parsing is switched off: the
-per-family grammars read an item's text themselves, which is both faster and
-more forgiving of the broken links real lists contain).
+A line scanner reads the flat documents most generated lists are; anything it cannot
+reproduce exactly goes to markdown-it (:mod:`.mdwalk`), with inline parsing switched off:
+the recognizers read an entry's text themselves, which is faster and more forgiving of
+the broken links real lists contain.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING
 
-from paperdb import normalize as nz
+from paperdb.importers.context import Context, Heading
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-
-# Sections whose lists are not papers: people, venues, news, licences, tables of contents.
-_NON_PAPER_RE = re.compile(
-    r"^(?:people|researchers|venues?|conferences(?: and journals)?|news|copyright|licen[cs]e|"
-    r"contribut\w*|how to contribute|(?:table of )?contents|toc|acknowledge?ments?|contacts?|"
-    r"citation|cite|about|star history|changelog|to ?do|目录|联系\w*|致谢|更新日志)\b",
-    re.IGNORECASE,
-)
-_MARKER_RE = re.compile(r"^\s*(?:[-*+]|[0-9]{1,9}[.)])(?:\s+|$)")
+MARKER_RE = re.compile(r"^\s*(?:[-*+]|[0-9]{1,9}[.)])(?:\s+|$)")
 
 
 @dataclass(frozen=True, slots=True)
-class Heading:
-    level: int
-    text: str
-    line: int
-    years: tuple[int, ...] = ()
-    venue: str | None = None
-    presentation: str | None = None
-    topic: str | None = None
-    non_paper: bool = False
-
-    @classmethod
-    def read(cls, level: int, raw: str, line: int) -> Heading:
-        text = nz.clean_text(raw).strip("# ").strip()
-        years = tuple(nz.years_in(text))
-        venue = presentation = None
-        bare = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text).strip(" -_:()")
-        if re.match(r"^arxiv\s*[0-9]{4}$", text, re.IGNORECASE):
-            venue = "arXiv"  # "arxiv2001": preprints of January 2020
-        elif bare and nz.lookup_venue(bare) is not None:
-            venue, presentation = nz.canonical_venue(bare)
-        topic = None if venue else nz.canonical_topic(text)
-        return cls(
-            level=level,
-            text=text,
-            line=line,
-            years=years,
-            venue=venue,
-            presentation=presentation,
-            topic=topic,
-            non_paper=bool(_NON_PAPER_RE.match(text)),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What the headings above an entry say about it."""
-
-    path: tuple[Heading, ...]
-
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(h.text for h in self.path)
-
-    @property
-    def non_paper(self) -> bool:
-        return any(h.non_paper for h in self.path)
-
-    @property
-    def year(self) -> int | None:
-        """The nearest heading naming a year; a heading naming several gives none."""
-        for heading in reversed(self.path):
-            if heading.years:
-                return heading.years[0] if len(heading.years) == 1 else None
-        return None
-
-    @property
-    def venue(self) -> str | None:
-        return next((h.venue for h in reversed(self.path) if h.venue), None)
-
-    @property
-    def presentation(self) -> str | None:
-        return next((h.presentation for h in reversed(self.path) if h.venue), None)
-
-    @property
-    def topic(self) -> str | None:
-        return next((h.topic for h in reversed(self.path) if h.topic), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """A list item: its first line, its text without the marker, its source."""
+class Block:
+    """A list item or a paragraph: its first line, its text (marker removed), its source."""
 
     line: int  # 1-based
     text: str
     raw: str
     ordered: bool
     context: Context
+    kind: str = "list"  # list | paragraph
+    depth: int = 0  # nesting level of a list item (0: top level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,21 +42,14 @@ class Row:
 
 @dataclass(slots=True)
 class Document:
-    items: list[Item | Row] = field(default_factory=list)
+    items: list[Block | Row] = field(default_factory=list)
     skipped: int = 0  # list lines in non-paper sections
-    # (line, raw) of list/table lines inside a list or quote nested past the parser's
-    # nesting limit: markdown-it stops there, and such lines must not vanish silently.
-    too_deep: list[tuple[int, str]] = field(default_factory=list)
+    # (line, raw, reason) of lines that look like entries but cannot be read as blocks:
+    # lines nested past the parser's limit, HTML blocks with paper links.
+    notes: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 _QUOTE_RE = re.compile(r"^[\s>]*")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 def blank_front_matter(text: str) -> str:
@@ -153,7 +68,7 @@ def blank_front_matter(text: str) -> str:
     return "\n" * text.count("\n", 0, close) + text[close:]
 
 
-def _join_lines(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Join an item's lines; a line break inside a link target joins without a space."""
     out = ""
     for part in (line.strip() for line in lines):
@@ -179,6 +94,8 @@ def walk(text: str) -> Document:
     lines = text.split("\n")
     events = scan_lines(lines)
     if events is None:
+        from paperdb.importers.mdwalk import walk_markdown_it
+
         return walk_markdown_it(text)
     return _build(events, lines)
 
@@ -282,6 +199,9 @@ def scan_lines(lines: list[str]) -> list[Event] | None:
                 events.append(("row", i, tuple(cells[: len(header)]), header))
                 continue
             in_table = False  # a block that ends the table: read it below
+        if state in ("", "after") and ENTRY_PARAGRAPH_RE.match(line) and not _ITEM_RE.match(line):
+            if not _ATX_RE.match(line) and _table_header(lines, i) is None:
+                return None  # a paragraph that may be an entry: markdown-it reads it
         if not stripped:
             if state == "item":
                 close_item(i)
@@ -355,10 +275,7 @@ def _build(events: list[Event], lines: list[str]) -> Document:
         if event[0] == "heading":
             _, line0, level, text = event
             assert isinstance(line0, int) and isinstance(level, int) and isinstance(text, str)
-            heading = Heading.read(level, text, line0 + 1)
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            stack.append(heading)
+            push_heading(stack, Heading.read(level, text, line0 + 1))
             continue
         context = Context(tuple(stack))
         if context.non_paper:
@@ -375,108 +292,31 @@ def _build(events: list[Event], lines: list[str]) -> Document:
     return doc
 
 
-def _item(lines: list[str], start: int, end: int, ordered: bool, context: Context) -> Item:
+def push_heading(stack: list[Heading], heading: Heading) -> None:
+    while stack and stack[-1].level >= heading.level:
+        stack.pop()
+    stack.append(heading)
+
+
+def _item(
+    lines: list[str], start: int, end: int, ordered: bool, context: Context, depth: int = 0
+) -> Block:
     own = lines[start:end]
     while len(own) > 1 and not own[-1].strip():
         own.pop()
     if own:
-        own[0] = _MARKER_RE.sub("", own[0], count=1)
-    return Item(
+        own[0] = MARKER_RE.sub("", own[0], count=1)
+    return Block(
         line=start + 1,
-        text=_join_lines(own),
+        text=join_lines(own),
         raw="\n".join(lines[start:end]).rstrip(),
         ordered=ordered,
         context=context,
+        depth=depth,
     )
 
 
-# -- markdown-it, for everything else ---------------------------------------------------
-
-
-def walk_markdown_it(text: str) -> Document:
-    """The document's structure as markdown-it reads it (front matter already blanked)."""
-    lines = text.split("\n")
-    tokens = _parser().parse(text)
-    doc = Document()
-    stack: list[Heading] = []
-    ordered_stack: list[bool] = []
-    header: tuple[str, ...] = ()
-    row: list[str] = []
-    row_line = 0
-    in_head = False
-    max_nesting = int(_parser().options.get("maxNesting") or 20)
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        kind = tok.type
-        if tok.nesting == 1 and tok.map and tok.level + 1 >= max_nesting:
-            # The parser did not look inside this container: account for its lines.
-            first = tok.map[0] + (1 if kind == "list_item_open" else 0)
-            for number in range(first, tok.map[1]):
-                inner = _QUOTE_RE.sub("", lines[number])
-                if _MARKER_RE.match(inner) or inner.startswith("|"):
-                    if Context(tuple(stack)).non_paper:
-                        doc.skipped += 1
-                    else:
-                        doc.too_deep.append((number + 1, lines[number]))
-        if kind == "heading_open" and tok.map:
-            level = int(tok.tag[1:])
-            heading = Heading.read(level, tokens[i + 1].content, tok.map[0] + 1)
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            stack.append(heading)
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            ordered_stack.append(kind == "ordered_list_open")
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            ordered_stack.pop()
-        elif kind == "list_item_open" and tok.map:
-            context = Context(tuple(stack))
-            start, end = tok.map
-            # The item's own text is its first paragraph (nested lists are items of their own).
-            para = tokens[i + 1] if i + 1 < len(tokens) else None
-            if para is not None and para.type == "paragraph_open" and para.map:
-                end = para.map[1]
-            else:
-                end = start + 1
-            own = lines[start:end]
-            if own:
-                own[0] = _MARKER_RE.sub("", own[0], count=1)
-            if context.non_paper:
-                doc.skipped += 1
-            else:
-                doc.items.append(
-                    Item(
-                        line=start + 1,
-                        text=_join_lines(own),
-                        raw="\n".join(lines[start:end]).rstrip(),
-                        ordered=bool(ordered_stack and ordered_stack[-1]),
-                        context=context,
-                    )
-                )
-        elif kind == "thead_open":
-            in_head, header = True, ()
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "tr_open" and tok.map:
-            row, row_line = [], tok.map[0] + 1
-        elif kind in ("th_open", "td_open"):
-            row.append(tokens[i + 1].content if tokens[i + 1].type == "inline" else "")
-        elif kind == "tr_close":
-            if in_head:
-                header = tuple(row)
-            else:
-                context = Context(tuple(stack))
-                if context.non_paper:
-                    doc.skipped += 1
-                else:
-                    doc.items.append(
-                        Row(
-                            line=row_line,
-                            cells=tuple(row),
-                            header=header,
-                            raw=lines[row_line - 1],
-                            context=context,
-                        )
-                    )
-        i += 1
-    return doc
+# Paragraphs outside lists that may be entries (``**[12]** Authors. "Title"``,
+# ``**Title** [[paper](u)]``): the scanner leaves documents with such a paragraph to
+# markdown-it, which reads them as blocks of kind "paragraph".
+ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|[0-9]{1,4}[.)]\S)")

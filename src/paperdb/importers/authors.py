@@ -1,0 +1,129 @@
+"""Author runs: the name-shaped lists entries give after (or before) a title.
+
+``Zheng Wang and Michael O'Boyle``, ``Bengio, Yoshua, Ian J. Goodfellow, and Aaron
+Courville``, ``Jieyu Lin, Jiajie Zou, Nai Ding et al.``, ``Le, Quoc V.; Mikolov, Tomas``.
+A run is read from the left until a part is not a name; what follows (a venue, a year)
+is returned to the caller. Affiliations in parentheses are never authors.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperdb import normalize as nz
+
+_ET_AL_RE = re.compile(r",?\s*(?:et\s*al\.?|and others|等)\s*$", re.I)
+_AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*;\s*", re.I)
+_PARTICLES = frozenset({"da", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "la", "le", "van", "von", "bin", "al", "el", "ter", "y", "zu"})
+_NAME_WORD_RE = re.compile(r"^(?:[A-Z\u00C0-\u024F][\w'’\-]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|[A-Z]{2,}[\w\-]*)$")
+_PART_RE = re.compile(r",\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*;\s*")
+_CJK_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+# Capitalised words that mark a venue, an organisation or a title, never a person.
+_NOT_NAME_WORDS = frozenset(
+    w.casefold()
+    for w in (
+        "University Institute Lab Labs Laboratory Research Inc Corp Ltd Team Group Academy "
+        "Proceedings Conference Journal Transactions Workshop Symposium Advances Press "
+        "Review Letters Systems Networks Learning Neural Vision Computer Machine Intelligence "
+        "Association Society International IEEE ACM The A An In On Of For With Via Towards "
+        "Deep Language Model Models Survey Benchmark Dataset Paper Arxiv Preprint Technical "
+        "Report Blog Github Code Project Page Oral Spotlight Poster Highlight Findings Demo"
+    ).split()
+)
+
+
+def is_name(part: str) -> bool:
+    """Whether one comma/``and``-separated part reads as a person's name.
+
+    >>> is_name("Ian J. Goodfellow"), is_name("Aaron van den Oord"), is_name("ZHIQIANG TAO"), is_name("张三")
+    (True, True, True, True)
+    >>> is_name("Proceedings of the IEEE"), is_name("MLSys 2020"), is_name("Chinese Academy of Sciences")
+    (False, False, False)
+    """
+    part = part.strip()
+    if _CJK_NAME_RE.match(part):
+        return True
+    words = part.split()
+    if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in part):
+        return False
+    if words[0] in _PARTICLES or words[-1] in _PARTICLES and len(words) < 3:
+        return False
+    for word in words:
+        if word in _PARTICLES:
+            continue
+        if word.casefold().strip(".") in _NOT_NAME_WORDS or not _NAME_WORD_RE.match(word):
+            return False
+    return True
+
+
+def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
+    """(authors, the rest) of text that starts with a list of names; ((), text) otherwise.
+
+    >>> split_author_run("Zheng Wang and Michael O'Boyle, Proceedings of the IEEE, 2018")
+    (('Zheng Wang', "Michael O'Boyle"), 'Proceedings of the IEEE, 2018')
+    >>> split_author_run("Bengio, Yoshua, Ian J. Goodfellow, and Aaron Courville")
+    (('Bengio, Yoshua', 'Ian J. Goodfellow', 'Aaron Courville'), '')
+    >>> split_author_run("Oord, Aaron van den, et al")
+    (('Oord, Aaron van den',), '')
+    >>> split_author_run("Le, Quoc V.; Mikolov, Tomas")
+    (('Le, Quoc V.', 'Mikolov, Tomas'), '')
+    >>> split_author_run("Jieyu Lin, Jiajie Zou, Nai Ding et al. ACL 2021")
+    (('Jieyu Lin', 'Jiajie Zou', 'Nai Ding'), 'ACL 2021')
+    >>> split_author_run("Deep learning for anomaly detection")
+    ((), 'Deep learning for anomaly detection')
+    """
+    body = text.strip().rstrip(".")
+    et_al = re.search(r"\s*,?\s*\bet\s*al\b\.?\s*", body, re.I)
+    rest_after = ""
+    if et_al:
+        body, rest_after = body[: et_al.start()], body[et_al.end() :].strip(" ,.")
+    chunks = [c.strip() for c in _AND_RE.split(body)]
+    if len(chunks) > 1 and all(_surname_first(c) for c in chunks if c):
+        names = [c for c in chunks if c]
+        return tuple(names), rest_after
+    parts = [p.strip() for p in _PART_RE.split(body)]
+    names = _pair_surnames(parts)
+    taken: list[str] = []
+    used = 0
+    for name, count in names:
+        if not name:
+            used += count
+            continue
+        if not is_name(name.replace(",", " ")):
+            break
+        taken.append(name)
+        used += count
+    if not taken or (len(taken) == 1 and len(taken[0].split()) < 2 and not et_al):
+        return (), text.strip()
+    rest = ", ".join(p for p in parts[used:] if p)
+    rest = ", ".join(x for x in (rest, rest_after) if x)
+    return tuple(taken), rest
+
+
+def _surname_first(chunk: str) -> bool:
+    """``Le, Quoc V.``: one surname, a comma, given names."""
+    if chunk.count(",") != 1:
+        return False
+    last, given = (p.strip() for p in chunk.split(","))
+    return is_name(last) and len(last.split()) == 1 and is_name(given)
+
+
+def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
+    """Join a leading ``Surname, Given`` pair (BibTeX style first author); (name, parts used)."""
+    out: list[tuple[str, int]] = []
+    if (
+        len(parts) >= 2
+        and len(parts[0].split()) == 1
+        and is_name(parts[0])
+        and is_name(parts[1])
+        and (len(parts[1].split()) == 1 or parts[1].split()[-1] in _PARTICLES)
+    ):
+        out.append((f"{parts[0]}, {parts[1]}", 2))
+        parts = parts[2:]
+    out.extend((p, 1) for p in parts)
+    return out
+
+
+def clean_run(text: str) -> str:
+    """An author run without emphasis, a closing period or ``et al.``."""
+    return _ET_AL_RE.sub("", nz.clean_text(text).strip().rstrip(".")).strip()

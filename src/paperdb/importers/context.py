@@ -1,0 +1,151 @@
+"""Section context: what the headings above an entry say about it.
+
+A heading may name a venue (``## NeurIPS``), a year (``### 2019``, ``2016 ISCA``), a topic,
+or a kind of section that holds no papers. Two kinds of non-paper section: *hard* ones
+(contents, people, news, contributing, licence...) hold nothing to read, and *soft* ones
+(tools, libraries, blogs, tutorials, books, talks, datasets...) hold papers only where an
+entry links a paper host. A "Contents" heading one level above the paper sections covers
+only its own list of anchors, never the sections after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperdb import normalize as nz
+
+_HARD_RE = re.compile(
+    r"^(?:people|researchers|news|updates?|latest news|what'?s new|copyright|licen[cs]e|"
+    r"contribut\w*|how to contribute|citation|cite|citing|how to cite|acknowledge?ments?|"
+    r"contacts?|contact us|about|about us|star history|stargazers|changelog|change log|to ?do|"
+    r"todo list|authors?|maintainers?|contributors|sponsors?|join us|discussion|faq|"
+    r"目录|联系\w*|致谢|更新日志|引用)\b",
+    re.I,
+)
+_CONTENTS_RE = re.compile(r"^(?:(?:table of )?contents?|toc|overview|outline|index|目录)\s*$", re.I)
+_SOFT_RE = re.compile(
+    r"\b(?:tools?|toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|software|blogs?|"
+    r"tutorials?|books?|courses?|lectures?|talks?|videos?|podcasts?|datasets?|benchmarks?|"
+    r"implementations?|related (?:repos?|repositories|lists?|projects?|work)|awesome lists?|"
+    r"resources?|workshops?|conferences?|journals?|venues?|thesis|theses|projects?|"
+    r"open[- ]source|codebases?|repositories|slides|posts?|articles?|interviews?|"
+    r"competitions?|challenges?|leaderboards?|demos?|工具|教程|博客|书籍|课程|数据集)\b",
+    re.I,
+)
+_GENERIC_TOPIC_RE = re.compile(
+    r"^(?:papers?|paper list|list|the list|reading list|all papers|selected papers|"
+    r"conference papers|journal papers|preprints?|others?|misc\w*|general|surveys? papers?)$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    years: tuple[int, ...] = ()
+    venue: str | None = None
+    presentation: str | None = None
+    topic: str | None = None
+    kind: str = "papers"  # papers | contents | hard | soft
+
+    @classmethod
+    def read(cls, level: int, raw: str, line: int) -> Heading:
+        """Read a heading's text (markdown, links, emoji and numbering removed).
+
+        >>> h = Heading.read(3, "2016 ISCA", 1); (h.years, h.venue, h.kind)
+        ((2016,), 'ISCA', 'papers')
+        >>> Heading.read(2, "Table of Contents", 1).kind, Heading.read(2, "Software", 1).kind
+        ('contents', 'soft')
+        >>> Heading.read(3, "📖Trending LLM/VLM Topics ([©️back👆🏻](#paperlist))", 1).text
+        'Trending LLM/VLM Topics'
+        """
+        text = _heading_text(raw)
+        years = tuple(nz.years_in(text))
+        venue = presentation = None
+        bare = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text).strip(" -_:()")
+        if re.match(r"^arxiv\s*[0-9]{4}$", text, re.IGNORECASE):
+            venue = "arXiv"  # "arxiv2001": preprints of January 2020
+        elif bare and nz.lookup_venue(bare) is not None:
+            venue, presentation = nz.canonical_venue(bare)
+        topic = None if venue or not bare else _topic(text)
+        return cls(level, text, line, years, venue, presentation, topic, _kind(text))
+
+
+def _heading_text(raw: str) -> str:
+    text = re.sub(r"\(\s*\[[^\]]*\]\(#[^)]*\)\s*\)|\[[^\]]*\]\(#[^)]*\)", " ", raw)  # back-to-top links
+    text = nz.clean_text(re.sub(r"<[^>]+>", " ", text)).strip("# ").strip()
+    text = re.sub(r"^[^\w(\[]+", "", text)  # leading emoji
+    text = re.sub(r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[IVX]{1,4}\.)\s+(?=\S)", "", text)  # "2.1 Topic"
+    return text.strip()
+
+
+def _kind(text: str) -> str:
+    if _CONTENTS_RE.match(text):
+        return "contents"
+    if _HARD_RE.match(text):
+        return "hard"
+    if _SOFT_RE.search(text) and not re.search(r"\bpapers?\b", text, re.I):
+        return "soft"
+    return "papers"
+
+
+def _topic(text: str) -> str | None:
+    """A known topic's slug, else the heading in lower case; None for generic headings."""
+    slug = nz.canonical_topic(text)
+    if slug is not None:
+        return slug
+    plain = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text).strip(" -_:()").strip()
+    if not plain or _GENERIC_TOPIC_RE.match(plain) or not re.search(r"[^\W\d]", plain):
+        return None
+    return text.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the headings above an entry say about it."""
+
+    path: tuple[Heading, ...]
+
+    @property
+    def section(self) -> tuple[str, ...]:
+        return tuple(h.text for h in self.path)
+
+    @property
+    def kind(self) -> str:
+        """papers | soft | hard: contents headings count only for what is directly under them."""
+        found = "papers"
+        for index, heading in enumerate(self.path):
+            if heading.kind == "hard":
+                return "hard"
+            if heading.kind == "contents" and index == len(self.path) - 1:
+                return "hard"
+            if heading.kind == "soft":
+                found = "soft"
+        return found
+
+    @property
+    def non_paper(self) -> bool:
+        return self.kind == "hard"
+
+    @property
+    def year(self) -> int | None:
+        """The nearest heading naming a year; a heading naming several gives none."""
+        for heading in reversed(self.path):
+            if heading.years:
+                return heading.years[0] if len(heading.years) == 1 else None
+        return None
+
+    @property
+    def venue(self) -> str | None:
+        return next((h.venue for h in reversed(self.path) if h.venue), None)
+
+    @property
+    def presentation(self) -> str | None:
+        return next((h.presentation for h in reversed(self.path) if h.venue), None)
+
+    @property
+    def topic(self) -> str | None:
+        return next((h.topic for h in reversed(self.path) if h.topic), None)

@@ -1,0 +1,218 @@
+"""Read one entry's inline text into fields, with the same recognizers for every list.
+
+An entry is a prefix (numbering, a date like ``2019-ICLR-``, 【tags】, a ``[[VENUE](url)]``
+link, a ``**[Nick]**``, badges), a title (a title link, a bold or quoted span, or the
+leading plain text), then the rest: links (paper, code, pages, badges), venue-year tags
+in brackets or parentheses, an author run, a citation tail ``Venue Year``, notes.
+Nothing here knows about headings; the caller applies them to fields left empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from paperdb import normalize as nz
+from paperdb.importers import links as lk
+from paperdb.importers import prefixes, tail
+from paperdb.importers.venues import VenueYear
+from paperdb.models import CodeLink
+
+
+@dataclass(slots=True)
+class Fields:
+    """What an entry says about itself (before heading context is applied)."""
+
+    title: str = ""
+    shape: str = ""  # how the title was found: link | bold | quoted | plain | cell
+    year: int | None = None
+    venue: str | None = None
+    venue_raw: str | None = None
+    presentation: str | None = None
+    paper_url: str | None = None
+    broken_link: bool = False
+    authors: tuple[str, ...] | None = None
+    nickname: str | None = None
+    code: list[CodeLink] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    date_year: int | None = None  # a preprint date (2022.11): the venue's year wins
+
+    def set_venue(self, found: VenueYear | None, *, year_too: bool = True) -> bool:
+        """Take a venue-year reading for fields still empty; whether it gave a venue."""
+        if found is None:
+            return False
+        if found.venue and self.venue is None:
+            self.venue, self.venue_raw = found.venue, found.venue_raw
+            if found.year and year_too:
+                self.year = found.year
+        elif found.year and self.year is None and year_too and not found.venue:
+            self.year = found.year
+        if found.presentation and self.presentation is None:
+            self.presentation = found.presentation
+        return found.venue is not None
+
+    def add_code(self, url: str, label: str = "") -> None:
+        if url and nz.is_url(url) and all(c.url != url for c in self.code):
+            official = bool(re.search(r"\((?:author|authors|official)\)|official", label, re.I))
+            self.code.append(CodeLink(url, _framework(label), official))
+
+    def set_paper_url(self, target: str) -> None:
+        if self.paper_url is None and not self.broken_link:
+            url, broken = url_or_broken(target)
+            self.paper_url, self.broken_link = url, broken
+
+    @property
+    def final_year(self) -> int | None:
+        return self.year if self.year is not None else self.date_year
+
+
+def url_or_broken(target: str) -> tuple[str | None, bool]:
+    """A link target as a URL, or (None, True) when it is not one (the title, say)."""
+    target = target.strip().strip("<>")
+    if not target:
+        return None, False
+    if target.startswith("www."):
+        return "https://" + target, False
+    return (target, False) if nz.is_url(target) else (None, True)
+
+
+_FRAMEWORK_RE = re.compile(r"\b(pytorch|tensorflow|tf|keras|jax|caffe2?|mxnet|paddle\w*|theano|chainer|mindspore|matlab|torch7?)\b", re.I)
+
+
+def _framework(label: str) -> str | None:
+    inner = re.sub(r"\((?:author|authors|official)\)", "", nz.clean_text(label), flags=re.I)
+    names = [m.group(1) for m in _FRAMEWORK_RE.finditer(inner)]
+    if not names:
+        plain = re.sub(r"^(?:code|codes|github|repo|implementation)\b\s*", "", inner, flags=re.I).strip(" ()[]")
+        names = [plain] if plain and "+" in plain else []
+    return nz.canonical_framework("+".join(names)) if names else None
+
+
+def read_entry(text: str, defs: dict[str, str] | None = None) -> Fields | None:
+    """The fields of one entry's text (list marker removed), or None when it has no title.
+
+    >>> f = read_entry("[[ICML](https://proceedings.mlr.press/v1.html)] Some Title [[code](https://github.com/a/b)]")
+    >>> f.venue, f.title, f.paper_url, [c.url for c in f.code]
+    ('ICML', 'Some Title', 'https://proceedings.mlr.press/v1.html', ['https://github.com/a/b'])
+    >>> f = read_entry('"Distilling the Knowledge", ICCV, 2023. [[paper](https://arxiv.org/abs/1)]')
+    >>> f.title, f.venue, f.year, f.paper_url
+    ('Distilling the Knowledge', 'ICCV', 2023, 'https://arxiv.org/abs/1')
+    >>> f = read_entry("Deep Learning for Anomaly Detection: A Survey  | **[arXiv' 19]** |[`[pdf]`](https://arxiv.org/pdf/1901.03407.pdf)")
+    >>> f.title, f.venue, f.year, f.paper_url
+    ('Deep Learning for Anomaly Detection: A Survey', 'arXiv', 2019, 'https://arxiv.org/pdf/1901.03407.pdf')
+    """
+    text = lk.html_to_markdown(text)
+    if defs:
+        text = lk.resolve_references(text, defs)
+    fields = Fields()
+    text = prefixes.read_prefix(text, fields)
+    rest = _read_title(text, fields)
+    if rest is None or not _title_ok(fields.title):
+        return None
+    tail.read_rest(rest, fields)
+    if fields.year is None and fields.date_year is not None:
+        fields.year = fields.date_year
+    return fields
+
+
+_GENERIC_TITLES = frozenset({"paper", "pdf", "code", "link", "arxiv", "github", "project", "website", "slides", "video", "blog", "here", "this"})
+
+
+def _title_ok(title: str) -> bool:
+    plain = title.strip(" .:-|*[]()")
+    return len(plain) >= 2 and plain.casefold() not in _GENERIC_TITLES and bool(re.search(r"\w", plain))
+
+
+def _read_title(text: str, fields: Fields) -> str | None:
+    """Find the title span; set title (and its link); return the text after it."""
+    text = text.strip()
+    if not text:
+        return None
+    for reader in (_title_link, _bold_title, _quoted_title, _plain_title):
+        rest = reader(text, fields)
+        if rest is not None:
+            return rest
+    return None
+
+
+def _title_link(text: str, fields: Fields) -> str | None:
+    link = lk.scan_link(text) if text.startswith("[") else None
+    if link is None:
+        return None
+    end, label, target = link
+    if lk.label_kind(label) is not None or label.strip().startswith("!["):
+        return None
+    title, year = _title_and_year(label)
+    if not title:
+        return None
+    fields.title, fields.shape = title, "link"
+    if year:
+        fields.date_year = year
+    url, broken = url_or_broken(target)
+    fields.paper_url, fields.broken_link = url, broken
+    if url and lk.is_code_host(url):
+        fields.add_code(url)
+    return text[end:]
+
+
+_YEAR_IN_TITLE_RE = re.compile(r"\s*[(\[]((?:19|20)[0-9]{2})[)\]]\s*$")
+
+
+def _title_and_year(label: str) -> tuple[str, int | None]:
+    """``Title (2023)``: the year in a title link is the year, not part of the title.
+
+    >>> _title_and_year("Pruning Filters (2017)"), _title_and_year("**Bold** title.")
+    (('Pruning Filters', 2017), ('Bold title', None))
+    """
+    year = _YEAR_IN_TITLE_RE.search(label)
+    if year:
+        return nz.normalize_title(label[: year.start()]), int(year.group(1))
+    return nz.normalize_title(label), None
+
+
+_BOLD_RE = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1")
+_QUOTED_RE = re.compile(r"[\"“](?:\*\*)?([^\"“”]{3,}?)(?:\*\*)?[,.]?[\"”]")
+
+
+def _bold_title(text: str, fields: Fields) -> str | None:
+    match = _BOLD_RE.match(text)
+    if not match:
+        return None
+    inner = match.group(2).strip()
+    if inner.startswith("[") and inner.endswith("]"):
+        return None  # **[CVPR'19]**: a tag, read with the rest
+    link = lk.scan_link(inner) if inner.startswith("[") else None
+    if link is not None and not inner[link[0] :].strip():
+        rest = _title_link(inner, fields)  # **[Title](url)**
+        return text[match.end() :] if rest is not None else None
+    title, year = _title_and_year(inner)
+    if not title or len(title.split()) < 2 and len(title) < 4:
+        return None
+    fields.title, fields.shape = title, "bold"
+    fields.date_year = fields.date_year or year
+    return text[match.end() :]
+
+
+def _quoted_title(text: str, fields: Fields) -> str | None:
+    match = _QUOTED_RE.search(text)
+    if not match:
+        return None
+    before = text[: match.start()].strip()
+    if before and not before.endswith((".", ",", ":", "-")):
+        return None  # a quoted word inside a plain title
+    title = nz.normalize_title(match.group(1))
+    if len(title.split()) < 2:
+        return None
+    fields.title, fields.shape = title, "quoted"
+    if before:
+        tail.read_authors(before, fields)
+    return text[match.end() :]
+
+
+def _plain_title(text: str, fields: Fields) -> str | None:
+    cut = tail.title_end(text)
+    title = nz.normalize_title(text[:cut])
+    if not title:
+        return None
+    fields.title, fields.shape = title, "plain"
+    return text[cut:]

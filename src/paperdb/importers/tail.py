@@ -1,0 +1,245 @@
+"""What follows a title: links, venue-year tags, an author run, a citation tail, notes.
+
+``title_end`` says where a plain-text title stops; ``read_rest`` reads everything after
+the title into the fields still empty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from paperdb import normalize as nz
+from paperdb.importers import links as lk
+from paperdb.importers.authors import clean_run, is_name, split_author_run
+from paperdb.importers.venues import VenueYear, read_venue_year
+
+if TYPE_CHECKING:
+    from paperdb.importers.entry import Fields
+
+# Where a plain title ends: a separator, a link or badge, an emphasis or code span, a tag.
+_STOP_RE = re.compile(
+    r"\s+\|\s*|\s*\|\s+|\s+[-–—]{1,2}\s+|\s[–—]|[–—]\s|\.\s+(?=[A-Z*\[(_\"“0-9`<!])|\s+(?=\*\*)|\s*(?=!\[)"
+    r"|\s*(?=\[)|\s*(?=【)|\s*(?=`)|\s+(?=\*[^*\s])|\s*(?=<)"
+)
+_PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
+_DATE_RE = re.compile(r"(?<![0-9.])((?:19|20)[0-9]{2})[./-](0?[1-9]|1[0-2])(?![0-9])")
+_MONTH_YEAR_RE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+((?:19|20)[0-9]{2})\b"
+)
+_ARXIV_ID_RE = re.compile(r"\barXiv:\s*([0-9]{2})([0-9]{2})\.[0-9]{4,5}", re.I)
+_FRAGMENT_RE = re.compile(
+    r"\*\*\[([^\]]+)\]\*\*|\[([^\[\]]+)\](?!\()|\(\*\*([^*]+)\*\*\)|\(([^()]+)\)|\*\*([^*]+)\*\*"
+    r"|(?<![*\w])\*([^*]+)\*(?![*\w])|(?<![\w])_([^_]+)_(?![\w])|`([^`]+)`|【([^】]*)】"
+)
+
+
+def title_end(text: str) -> int:
+    """Where the plain-text title at the start of ``text`` ends.
+
+    >>> t = "Deep Learning for Anomaly Detection: A Survey  | **[arXiv' 19]** | x"; t[: title_end(t)]
+    'Deep Learning for Anomaly Detection: A Survey'
+    >>> t = "Low-Power Unit Based “Spin-Memristor” for Apps. (Purdue University)"; t[: title_end(t)]
+    'Low-Power Unit Based “Spin-Memristor” for Apps'
+    >>> t = "Title words (NeurIPS 2020) [[paper]](u)"; t[: title_end(t)]
+    'Title words'
+    >>> t = "Fast Models (Extended) and More"; t[: title_end(t)]
+    'Fast Models (Extended) and More'
+    """
+    cut = len(text)
+    stop = _STOP_RE.search(text, 3)
+    if stop:
+        cut = stop.start()
+    for paren in _PAREN_RE.finditer(text, 0, cut):
+        inner = paren.group(1)
+        after = text[paren.end() : cut].strip()
+        if _is_tag(inner) or not after:
+            cut = paren.start()
+            break
+    comma = _comma_tail(text[:cut])
+    return comma if comma is not None else cut
+
+
+def _is_tag(inner: str) -> bool:
+    plain = nz.clean_text(inner)
+    found = read_venue_year(plain)
+    return (found is not None and found.venue is not None) or bool(
+        nz.parse_presentation(plain) and len(plain) < 25
+    )
+
+
+def _comma_tail(text: str) -> int | None:
+    """``Title, ICCV, 2023`` / ``Title, First Last, 2019``: where the title's comma tail starts."""
+    parts = text.split(",")
+    if len(parts) < 2:
+        return None
+    for i in range(1, len(parts)):
+        tail_text = ",".join(parts[i:]).strip().rstrip(".")
+        names, rest = split_author_run(tail_text)
+        found = read_venue_year(rest or tail_text)
+        if (names and (not rest or found)) or (found and (found.venue or found.year) and _short(rest or tail_text)):
+            return len(",".join(parts[:i]))
+    return None
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) <= 6
+
+
+def read_authors(text: str, fields: Fields) -> str:
+    """Authors from a run at the start of ``text`` (when still unknown); the rest."""
+    names, rest = split_author_run(clean_run(text))
+    if names and fields.authors is None:
+        fields.authors = names
+        return rest
+    return text
+
+
+def read_rest(rest: str, fields: Fields) -> None:
+    """Everything after the title: links, tags, authors, venue and year, notes."""
+    fallback = _read_links(rest, fields)
+    plain = _replace_links(rest)
+    plain = _read_fragments(plain, fields)
+    _read_segments(plain, fields)
+    if fields.paper_url is None and not fields.broken_link and fallback:
+        fields.paper_url = fallback
+
+
+def _read_links(rest: str, fields: Fields) -> str | None:
+    """Paper, code and badge links; returns a page link to use when no paper link is found."""
+    fallback = None
+    for link in lk.find_links(rest):
+        if link.kind == "badge":
+            fields.set_venue(read_venue_year(link.badge) if link.badge else None)
+        elif link.kind == "code":
+            fields.add_code(link.url, link.label)
+        elif link.kind == "paper":
+            fields.set_paper_url(link.url)
+        elif link.kind in ("page", "text"):
+            if lk.is_code_host(link.url) and (link.kind == "page" or _code_like(link.label)):
+                fields.add_code(link.url, link.label)
+                continue
+            found = read_venue_year(link.label) if link.kind == "text" else None
+            if found is not None and found.venue:
+                fields.set_venue(found)
+                fields.set_paper_url(link.url)
+            elif fallback is None and nz.is_url(link.url):
+                fallback = link.url
+    return fallback
+
+
+def _code_like(label: str) -> bool:
+    plain = nz.clean_text(label)
+    return len(plain.split()) <= 4
+
+
+def _replace_links(rest: str) -> str:
+    """The text with each link and image replaced by a separator."""
+    found = lk.find_links(rest)
+    if not found:
+        return rest
+    out, pos = [], 0
+    for link in found:
+        out.append(rest[pos : link.start])
+        out.append(" | ")
+        pos = link.end
+    out.append(rest[pos:])
+    return "".join(out)
+
+
+def _read_fragments(plain: str, fields: Fields) -> str:
+    """Bracketed, parenthesised, bold, italic and code fragments; the text without them."""
+    out, pos = [], 0
+    for match in _FRAGMENT_RE.finditer(plain):
+        index = match.lastindex or 0
+        inner = nz.clean_text(match.group(index) or "")
+        consumed = _fragment(inner, index, fields)
+        if consumed:
+            out.append(plain[pos : match.start()])
+            out.append(" | ")
+            pos = match.end()
+    out.append(plain[pos:])
+    return "".join(out)
+
+
+def _fragment(inner: str, kind: int, fields: Fields) -> bool:
+    """Read one fragment; whether it was used (and should leave the text)."""
+    if not inner:
+        return True
+    if kind == 9:  # 【tag】
+        from paperdb.importers.prefixes import read_tag
+
+        read_tag(inner, fields)
+        return True
+    found = read_venue_year(inner)
+    if found is not None and (found.venue or _only_year(inner)):
+        fields.set_venue(found)
+        if found.venue is None and found.year and fields.year is None:
+            fields.year = found.year
+        return True
+    mark = nz.parse_presentation(inner) if len(inner) < 25 else None
+    if mark:
+        fields.presentation = fields.presentation or mark
+        return True
+    if kind in (6, 7):  # *italic*: an author run or a venue
+        names, rest = split_author_run(clean_run(inner))
+        if names and fields.authors is None:
+            fields.authors = names
+            if rest:
+                fields.set_venue(read_venue_year(rest, loose=True))
+            return True
+        if fields.set_venue(read_venue_year(inner, loose=True)):
+            return True
+    if kind in (1, 2) and fields.nickname is None and len(inner.split()) <= 3 and kind == 1:
+        fields.nickname = inner
+        return True
+    if kind in (3, 4, 8) and len(inner) <= 60:
+        fields.tags.append(inner)
+        return True
+    return False
+
+
+def _only_year(inner: str) -> bool:
+    return bool(re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", inner))
+
+
+def _read_segments(plain: str, fields: Fields) -> None:
+    """The citation tail, segment by segment: authors, ``Venue Year``, dates, arXiv ids."""
+    arxiv = _ARXIV_ID_RE.search(plain)
+    if arxiv:
+        fields.set_venue(VenueYear("arXiv", "arXiv", None, None))
+        fields.date_year = fields.date_year or 2000 + int(arxiv.group(1))
+        plain = plain[: arxiv.start()] + " | " + plain[arxiv.end() :]
+    date = _DATE_RE.search(plain) or _MONTH_YEAR_RE.search(plain)
+    if date:
+        fields.date_year = fields.date_year or int(date.group(1))
+        plain = plain[: date.start()] + " | " + plain[date.end() :]
+    segments = [s.strip(" ,.;:-–—") for s in re.split(r"\s*\|\s*|\.\s+|\s+[-–—]\s+|;\s+", plain)]
+    seen = 0
+    for segment in segments:
+        if not segment or not re.search(r"\w", segment):
+            continue
+        seen += 1
+        if fields.authors is None:
+            names, segment = split_author_run(clean_run(segment))
+            if names:
+                fields.authors = names
+            if not segment:
+                continue
+        if fields.venue is None and seen <= 3:
+            found = read_venue_year(segment, loose=_venue_slot(segment))
+            if found is not None and (found.venue or found.year):
+                fields.set_venue(found)
+                if found.year and fields.year is None:
+                    fields.year = found.year
+                continue
+        if fields.year is None:
+            year = re.fullmatch(r"\(?((?:19|20)[0-9]{2})\)?", segment)
+            if year:
+                fields.year = int(year.group(1))
+
+
+def _venue_slot(segment: str) -> bool:
+    """A segment that can be a journal or proceedings name (not a sentence, not a name)."""
+    words = segment.split()
+    return 1 <= len(words) <= 10 and segment[:1].isupper() and not is_name(segment)
