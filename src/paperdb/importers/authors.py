@@ -51,7 +51,8 @@ def is_name(part: str) -> bool:
     for word in words:
         if word in _PARTICLES:
             continue
-        if word.casefold().strip(".") in _NOT_NAME_WORDS or not _NAME_WORD_RE.match(word):
+        bare = word.casefold().strip(".")
+        if (len(bare) > 1 and bare in _NOT_NAME_WORDS) or not _NAME_WORD_RE.match(word):
             return False
     return True
 
@@ -72,7 +73,7 @@ def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
     >>> split_author_run("Deep learning for anomaly detection")
     ((), 'Deep learning for anomaly detection')
     """
-    body = text.strip().rstrip(".")
+    body = _drop_period(text.strip())
     et_al = re.search(r"\s*,?\s*\bet\s*al\b\.?\s*", body, re.I)
     rest_after = ""
     if et_al:
@@ -109,14 +110,24 @@ def _surname_first(chunk: str) -> bool:
 
 
 def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
-    """Join a leading ``Surname, Given`` pair (BibTeX style first author); (name, parts used)."""
+    """Join ``Surname, Given`` pairs; (name, parts used).
+
+    Every pair when the parts alternate surname and given names (``Dai, J., He, K.``),
+    else only a leading one (``Bengio, Yoshua, Ian J. Goodfellow``).
+    """
     out: list[tuple[str, int]] = []
+    pairs = [p for p in parts if p]
+    if len(pairs) >= 4 and len(pairs) % 2 == 0 and all(
+        len(pairs[i].split()) == 1 and is_name(pairs[i]) and _given(pairs[i + 1])
+        for i in range(0, len(pairs), 2)
+    ):
+        return [(f"{pairs[i]}, {pairs[i + 1]}", 2) for i in range(0, len(pairs), 2)]
     if (
         len(parts) >= 2
         and len(parts[0].split()) == 1
         and is_name(parts[0])
         and is_name(parts[1])
-        and (len(parts[1].split()) == 1 or parts[1].split()[-1] in _PARTICLES)
+        and (_given(parts[1]) or parts[1].split()[-1] in _PARTICLES)
     ):
         out.append((f"{parts[0]}, {parts[1]}", 2))
         parts = parts[2:]
@@ -124,6 +135,23 @@ def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
     return out
 
 
+def _given(part: str) -> bool:
+    """Given names after a surname: ``K.``, ``Abhinav``, ``Alexei A.``, ``Daniel L.``."""
+    words = part.split()
+    return 1 <= len(words) <= 3 and is_name(part) and (len(words) == 1 or len(words[-1].strip(".")) == 1)
+
+
 def clean_run(text: str) -> str:
     """An author run without emphasis, a closing period or ``et al.``."""
-    return _ET_AL_RE.sub("", nz.clean_text(text).strip().rstrip(".")).strip()
+    return _ET_AL_RE.sub("", _drop_period(nz.clean_text(text).strip())).strip()
+
+
+def _drop_period(text: str) -> str:
+    """The closing period of a run, kept after an initial (``Alexei A.``).
+
+    >>> _drop_period("Jiajie Zou."), _drop_period("Efros, Alexei A.")
+    ('Jiajie Zou', 'Efros, Alexei A.')
+    """
+    if text.endswith(".") and not re.search(r"(?:^|[\s,])[A-Z]\.$", text):
+        return text[:-1].rstrip()
+    return text

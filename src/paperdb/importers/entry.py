@@ -71,9 +71,12 @@ def url_or_broken(target: str) -> tuple[str | None, bool]:
     target = target.strip().strip("<>")
     if not target:
         return None, False
-    if target.startswith("www."):
-        return "https://" + target, False
-    return (target, False) if nz.is_url(target) else (None, True)
+    if nz.is_url(target) or _BARE_HOST_RE.match(target):
+        return target, False  # "arxiv.org/abs/1": a link without a scheme, kept as written
+    return None, True
+
+
+_BARE_HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*$", re.I)
 
 
 _FRAMEWORK_RE = re.compile(r"\b(pytorch|tensorflow|tf|keras|jax|caffe2?|mxnet|paddle\w*|theano|chainer|mindspore|matlab|torch7?)\b", re.I)
@@ -204,6 +207,10 @@ def _quoted_title(text: str, fields: Fields) -> str | None:
     if len(title.split()) < 2:
         return None
     fields.title, fields.shape = title, "quoted"
+    year = re.search(r"\s*\(((?:19|20)[0-9]{2})\)\s*", before)
+    if year:  # Mordvintsev, Alexander; Olah, Christopher (2015). "Title"
+        fields.date_year = int(year.group(1))
+        before = before[: year.start()] + before[year.end() :]
     if before:
         tail.read_authors(before, fields)
     return text[match.end() :]

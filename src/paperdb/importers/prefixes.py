@@ -24,7 +24,7 @@ _DATE_RE = re.compile(
     r"(?P<parts>(?:[^\[\]\s-][^\[\]-]*?\s*-\s*){0,2})(?=\[)"
 )
 _TAG_RE = re.compile(r"^\s*【([^】]*)】")
-_NICK_RE = re.compile(r"^(?:\*\*\[([^\]]{1,40})\]\*\*|\[\*\*([^\]*]{1,40})\*\*\]|\[([^\]\[]{1,30})\](?!\())\s*")
+_NICK_RE = re.compile(r"^(?:\*\*\[([^\]]{1,40})\]\*\*|\[\*\*([^\]*]{1,40})\*\*\]|\[([^\]\[]{1,40})\](?![(\[]))\s*")
 _TAG_VENUE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9&]*?)\s*((?:19|20)[0-9]{2})(?:\s*-\s*(.+))?$")
 
 
@@ -164,7 +164,8 @@ def _nickname(text: str, fields: Fields) -> str:
         return text
     nick = nz.clean_text(next(g for g in match.groups() if g is not None))
     rest = text[match.end() :]
-    if not rest.strip() or len(nick.split()) > 3 or read_venue_year(nick) is not None:
+    known = read_venue_year(nick)
+    if not rest.strip() or len(nick.split()) > 6 or (known is not None and known.venue):
         return text
     fields.nickname = nick
     return rest

@@ -15,7 +15,7 @@ from paperdb import normalize as nz
 from paperdb.importers import links as lk
 from paperdb.importers.authors import clean_run, split_author_run
 from paperdb.importers.entry import Fields, read_entry
-from paperdb.importers.venues import read_venue_year
+from paperdb.importers.venues import VenueYear, read_venue_year
 
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
@@ -157,6 +157,12 @@ def _venue_cell(value: str, fields: Fields) -> None:
     if not plain or plain in ("-", "—"):
         return
     found = read_venue_year(plain, loose=True)
+    if found is None or found.venue is None:
+        # The column says it is a venue: take what it holds (CVPRW, a journal's name).
+        year = found.year if found else None
+        bare = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", plain).strip(" ,-")
+        venue, presentation = nz.canonical_venue(bare) if len(bare.split()) <= 8 else (None, None)
+        found = VenueYear(venue, bare or None, year, presentation) if venue or year else None
     if found is not None:
         if found.venue:
             fields.venue, fields.venue_raw = found.venue, found.venue_raw

@@ -28,6 +28,8 @@ _MONTH_YEAR_RE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+((?:19|20)[0-9]{2})\b"
 )
 _ARXIV_ID_RE = re.compile(r"\barXiv:\s*([0-9]{2})([0-9]{2})\.[0-9]{4,5}", re.I)
+# Citation segments: split at separators and sentence ends, not after an initial ("J. Smith").
+_SEGMENT_RE = re.compile(r"\s*\|\s*|(?<!\b[A-Z])\.\s+|\s+[-–—]\s+")
 _FRAGMENT_RE = re.compile(
     r"\*\*\[([^\]]+)\]\*\*|\[([^\[\]]+)\](?!\()|\(\*\*([^*]+)\*\*\)|\(([^()]+)\)|\*\*([^*]+)\*\*"
     r"|(?<![*\w])\*([^*]+)\*(?![*\w])|(?<![\w])_([^_]+)_(?![\w])|`([^`]+)`|【([^】]*)】"
@@ -172,7 +174,7 @@ def _fragment(inner: str, kind: int, fields: Fields) -> bool:
         read_tag(inner, fields)
         return True
     found = read_venue_year(inner)
-    if found is not None and (found.venue or _only_year(inner)):
+    if found is not None and (found.venue or _only_year(inner) or _year_tag(found, kind)):
         fields.set_venue(found)
         if found.venue is None and found.year and fields.year is None:
             fields.year = found.year
@@ -199,6 +201,11 @@ def _fragment(inner: str, kind: int, fields: Fields) -> bool:
     return False
 
 
+def _year_tag(found: VenueYear, kind: int) -> bool:
+    """``**[Thesis' 10]**``: a bracketed tag whose year stands beside a non-venue word."""
+    return kind in (1, 2) and found.year is not None and len((found.venue_raw or "").split()) <= 2
+
+
 def _only_year(inner: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", inner))
 
@@ -214,7 +221,7 @@ def _read_segments(plain: str, fields: Fields) -> None:
     if date:
         fields.date_year = fields.date_year or int(date.group(1))
         plain = plain[: date.start()] + " | " + plain[date.end() :]
-    segments = [s.strip(" ,.;:-–—") for s in re.split(r"\s*\|\s*|\.\s+|\s+[-–—]\s+|;\s+", plain)]
+    segments = [s.strip(" ,.;:-–—") for s in _SEGMENT_RE.split(plain)]
     seen = 0
     for segment in segments:
         if not segment or not re.search(r"\w", segment):

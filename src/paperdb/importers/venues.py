@@ -66,7 +66,7 @@ def read_venue_year(fragment: str, *, loose: bool = False) -> VenueYear | None:
     >>> read_venue_year("ICML2023-Oral").presentation, read_venue_year("2026-ASPLOS").venue
     ('oral', 'ASPLOS')
     >>> read_venue_year("ACM CCS '18").venue, read_venue_year("CVPR Workshop 2024")
-    ('ACM CCS', VenueYear(venue='CVPR', venue_raw='CVPR Workshop', year=2024, presentation='workshop'))
+    ('CCS', VenueYear(venue='CVPR', venue_raw='CVPR Workshop', year=2024, presentation='workshop'))
     >>> read_venue_year("Findings of ACL: EMNLP 2024").venue, read_venue_year("NAACL'24 Findings").venue
     ('Findings of ACL: EMNLP', 'NAACL Findings')
     >>> read_venue_year("Thesis' 10"), read_venue_year("Under Review")
@@ -88,7 +88,7 @@ def read_venue_year(fragment: str, *, loose: bool = False) -> VenueYear | None:
             year, rest = 2000 + int(two.group("y2")), two.group("venue")
         else:
             rest = text
-    venue, raw, presentation = _venue(rest, loose=loose or year is not None)
+    venue, raw, presentation = _venue(rest, loose=loose, dated=year is not None)
     if venue is None and year is None:
         return None
     if venue is None and presentation is None and not _plain_year_fragment(rest):
@@ -101,14 +101,29 @@ def _plain_year_fragment(rest: str) -> bool:
     return not re.search(r"[A-Za-z]", rest)
 
 
-def _venue(rest: str, *, loose: bool) -> tuple[str | None, str | None, str | None]:
-    """(canonical venue, as written, presentation) of what is left beside the year."""
-    plain = _strip(rest)
+_VOLUME_RE = re.compile(r"\b[0-9]+(?:[.:()\-–][0-9]+)*\b|\(\s*\)|:\s*$")
+_PARENS_RE = re.compile(r"\(([^()]*)\)")
+
+
+def _venue(rest: str, *, loose: bool, dated: bool) -> tuple[str | None, str | None, str | None]:
+    """(canonical venue, as written, presentation) of what is left beside the year.
+
+    Without a year only a known venue counts (``(PixelCNN)`` is a nickname, not a venue);
+    an unknown acronym needs the year beside it, a long name also the venue slot.
+    """
+    presentation = None
+    for inner in _PARENS_RE.findall(rest):
+        if nz.lookup_venue(_strip(inner)) is None:
+            presentation = presentation or nz.parse_presentation(inner)
+            rest = rest.replace(f"({inner})", " ")
+    if loose:
+        rest = _VOLUME_RE.sub(" ", rest)
+    plain = re.sub(r"\s+-\s*|\s*-\s+", "-", _strip(rest))
     if not plain:
-        return None, None, None
-    presentation = nz.parse_presentation(plain)
+        return None, None, presentation
+    presentation = presentation or nz.parse_presentation(plain)
     name = _strip(_QUALIFIER_RE.sub(" ", plain)) if presentation or _QUALIFIER_RE.search(plain) else plain
-    name = re.sub(r"^(?:Conference|Journal|Workshop|Venue|Accepted(?: by| at)?|Published(?: in| at)?|In)\b[:\s]*", "", name, flags=re.I).strip()
+    name = re.sub(r"^(?:(?:Conference|Journal|Workshop|Venue)\b[:\s-]*(?=[A-Z]{2})|(?:Accepted (?:by|at|to)|Published (?:in|at)|In)\s+)", "", name).strip()
     name = _strip(name)
     if not name or _NOT_VENUE_RE.match(name):
         return None, None, presentation
@@ -121,9 +136,9 @@ def _venue(rest: str, *, loose: bool) -> tuple[str | None, str | None, str | Non
     compound = _compound(name)
     if compound is not None:
         return compound, plain, presentation
-    if _ACRONYM_RE.match(name) and len(name) <= 24:
+    if dated and _ACRONYM_RE.match(name) and len(name) <= 24:
         return name, plain, presentation
-    if loose and _PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not nz.is_person_name(name):
+    if dated and _PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not nz.is_person_name(name):
         return name, plain, presentation
     return None, None, presentation
 
