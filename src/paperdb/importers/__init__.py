@@ -103,13 +103,17 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
         ImportWarning(file, line, reason, raw) for line, raw, reason in doc.notes
     )
     defs = lk.definitions(text)
+    vocab = _vocabulary(doc.items)
     year_of_file = file_year(file)
     for block in doc.items:
         kind = "table" if isinstance(block, Row) else block.kind
         if fmt is not None and kind != fmt:
             result.skipped += 1
             continue
-        read, reason = _read_row(block, defs) if isinstance(block, Row) else _read(block, defs)
+        if isinstance(block, Row):
+            read, reason = _read_row(block, defs)
+        else:
+            read, reason = _read(block, defs, vocab)
         if reason:
             result.warnings.append(ImportWarning(file, block.line, reason, block.raw))
         elif not read:
@@ -120,14 +124,28 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     return result
 
 
-def _read(block: Block, defs: dict[str, str]) -> tuple[list[Fields], str]:
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+
+
+def _vocabulary(items: list[Block | Row]) -> frozenset[str]:
+    """Words of this list's titles, to tell a title's last word from a first name."""
+    words: set[str] = set()
+    for item in items:
+        text = item.text if isinstance(item, Block) else " ".join(item.cells[:1])
+        if "Readers:" in text or text.count(",") >= 2:
+            continue  # lines with author lists would teach us names
+        words.update(w.casefold() for w in _WORD_RE.findall(text))
+    return frozenset(words)
+
+
+def _read(block: Block, defs: dict[str, str], vocab: frozenset[str]) -> tuple[list[Fields], str]:
     """The block's fields, or ([], why); an empty reason means "skip, not a paper"."""
     text = block.text
     if not text or _ANCHOR_ONLY_RE.match(text):
         return [], ""  # a table of contents, an empty item
     if block.kind == "paragraph" and not _paragraph_entry(text):
         return [], ""
-    fields = read_entry(text, defs)
+    fields = read_entry(text, defs, vocab)
     if fields is None or not _evidence(fields, block):
         return [], _why(block)
     if block.context.kind == "soft" and not _paper_host(fields):

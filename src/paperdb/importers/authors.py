@@ -48,6 +48,8 @@ def is_name(part: str) -> bool:
         return False
     if words[0] in _PARTICLES or words[-1] in _PARTICLES and len(words) < 3:
         return False
+    if words[0] == "A" and len(words) > 2:
+        return False  # "A Statistical Perspective": an article, not an initial
     for word in words:
         if word in _PARTICLES:
             continue

@@ -91,7 +91,9 @@ def _framework(label: str) -> str | None:
     return nz.canonical_framework("+".join(names)) if names else None
 
 
-def read_entry(text: str, defs: dict[str, str] | None = None) -> Fields | None:
+def read_entry(
+    text: str, defs: dict[str, str] | None = None, title_words: frozenset[str] = frozenset()
+) -> Fields | None:
     """The fields of one entry's text (list marker removed), or None when it has no title.
 
     >>> f = read_entry("[[ICML](https://proceedings.mlr.press/v1.html)] Some Title [[code](https://github.com/a/b)]")
@@ -109,7 +111,7 @@ def read_entry(text: str, defs: dict[str, str] | None = None) -> Fields | None:
         text = lk.resolve_references(text, defs)
     fields = Fields()
     text = prefixes.read_prefix(text, fields)
-    rest = _read_title(text, fields)
+    rest = _read_title(text, fields, title_words)
     if rest is None or not _title_ok(fields.title):
         return None
     tail.read_rest(rest, fields)
@@ -126,16 +128,16 @@ def _title_ok(title: str) -> bool:
     return len(plain) >= 2 and plain.casefold() not in _GENERIC_TITLES and bool(re.search(r"\w", plain))
 
 
-def _read_title(text: str, fields: Fields) -> str | None:
+def _read_title(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
     """Find the title span; set title (and its link); return the text after it."""
     text = text.strip()
     if not text:
         return None
-    for reader in (_title_link, _bold_title, _quoted_title, _plain_title):
+    for reader in (_title_link, _bold_title, _quoted_title):
         rest = reader(text, fields)
         if rest is not None:
             return rest
-    return None
+    return _plain_title(text, fields, title_words)
 
 
 def _title_link(text: str, fields: Fields) -> str | None:
@@ -216,10 +218,20 @@ def _quoted_title(text: str, fields: Fields) -> str | None:
     return text[match.end() :]
 
 
-def _plain_title(text: str, fields: Fields) -> str | None:
-    cut = tail.title_end(text)
-    title = nz.normalize_title(text[:cut])
+def _plain_title(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
+    """Leading plain text; trailing names (``Title First Last, First Last``) are authors."""
+    rest = tail.read_openreview(text, fields, title_words)
+    if rest is not None:
+        return rest
+    cut = tail.title_end(text, comma=False)
+    body, authors = nz.split_title_authors(text[:cut].strip(), title_words=title_words)
+    if authors is None:  # no "Title First Last, First Last": maybe "Title, Venue, 2023"
+        cut = tail.title_end(text)
+        body = text[:cut].strip()
+    title = nz.normalize_title(body)
     if not title:
         return None
     fields.title, fields.shape = title, "plain"
+    if authors:
+        fields.authors = authors
     return text[cut:]

@@ -34,6 +34,7 @@ _IMG_RE = re.compile(r"<img\b([^>]*)/?>", re.I)
 _ATTR_RE = re.compile(r"\b(src|alt)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _BR_RE = re.compile(r"<br\s*/?>", re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*>")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)  # not "&noteId="
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -53,7 +54,7 @@ def html_to_markdown(text: str) -> str:
         text = _IMG_RE.sub(_img, text)
         text = _BR_RE.sub(" ; ", text)
         text = _TAG_RE.sub("", text)
-    text = html.unescape(text)
+    text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
@@ -182,7 +183,8 @@ _CODE_LABEL_RE = re.compile(
 _PAPER_LABEL_RE = re.compile(
     r"^(?:paper|papers|pdf|arxiv|openreview|link|html|doi|abs|abstract|acm|ieee|springer|"
     r"publication|article|proceedings|preprint|cvf|pmlr|acl|full ?text|论文|论文链接|"
-    r"paper link|journal|conference|report|tech report|technical report)\b",
+    r"paper link|journal|conference|report|tech report|technical report)"
+    r"(?:[ -](?:link|links|page|website|site|url|pdf|version))?\b",
     re.I,
 )
 _PAGE_LABEL_RE = re.compile(
@@ -190,7 +192,7 @@ _PAGE_LABEL_RE = re.compile(
     r"blog|docs?|documentation|poster|talk|dataset|data|model|models|weights|huggingface|hf|"
     r"colab|notebook|supp\w*|bibtex|bib|cite|citation|zhihu|知乎|medium|youtube|news|media|"
     r"benchmark|leaderboard|openreview forum|review|reviews|chinese|中文|english|"
-    r"back|top|↑|⬆|more)\b",
+    r"back|top|↑|⬆|more)(?:[ -](?:link|links|page|website|site|url|pdf|version))?\b",
     re.I,
 )
 
@@ -200,18 +202,19 @@ def label_kind(label: str) -> str | None:
 
     >>> label_kind("[pdf]"), label_kind("Code(PyTorch)"), label_kind("`[code]`"), label_kind("Project Page")
     ('paper', 'code', 'code', 'page')
-    >>> label_kind("Deep Residual Learning") is None
-    True
+    >>> label_kind("Deep Residual Learning") is None, label_kind("Model compression") is None
+    (True, True)
     """
     plain = nz.clean_text(label).strip(" []()`'\"*_:")
     if not plain:
         return None
-    if _CODE_LABEL_RE.match(plain):
+    if _CODE_LABEL_RE.match(plain) and len(plain.split()) <= 4:
         return "code"
-    if _PAPER_LABEL_RE.match(plain) and len(plain.split()) <= 3:
-        return "paper"
-    if _PAGE_LABEL_RE.match(plain) and len(plain.split()) <= 3:
-        return "page"
+    # A generic label is the keyword alone, or with a qualifier: "pdf", "Paper (v2)", "Video #1".
+    for kind, pattern in (("paper", _PAPER_LABEL_RE), ("page", _PAGE_LABEL_RE)):
+        match = pattern.match(plain)
+        if match and re.match(r"^\s*(?:$|[(:#\d|/,]|v\d|and\b|&)", plain[match.end() :]):
+            return kind
     return None
 
 

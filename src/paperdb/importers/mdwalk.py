@@ -88,7 +88,8 @@ class _Walker:
 
     def on_heading_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         if tok.map:
-            push_heading(self.stack, Heading.read(int(tok.tag[1:]), tokens[i + 1].content, tok.map[0] + 1))
+            heading = Heading.read(int(tok.tag[1:]), tokens[i + 1].content, tok.map[0] + 1)
+            push_heading(self.stack, heading, self.doc)
 
     def on_bullet_list_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         self.ordered.append(tok.type == "ordered_list_open")
@@ -132,7 +133,7 @@ class _Walker:
         content = tok.content
         summary = _SUMMARY_RE.search(content)
         if summary:
-            push_heading(self.stack, Heading.read(SUMMARY_LEVEL, summary.group(1), tok.map[0] + 1))
+            push_heading(self.stack, Heading.read(SUMMARY_LEVEL, summary.group(1), tok.map[0] + 1), self.doc)
         elif re.search(r"</details\s*>", content, re.I):
             while self.stack and self.stack[-1].level >= SUMMARY_LEVEL:
                 self.stack.pop()

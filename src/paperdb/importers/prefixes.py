@@ -164,8 +164,9 @@ def _nickname(text: str, fields: Fields) -> str:
         return text
     nick = nz.clean_text(next(g for g in match.groups() if g is not None))
     rest = text[match.end() :]
-    known = read_venue_year(nick)
-    if not rest.strip() or len(nick.split()) > 6 or (known is not None and known.venue):
+    known = nz.lookup_venue(re.sub(r"[\s'’]*(?:19|20)?[0-9]{2}$", "", nick)) is not None
+    names_title = rest.lstrip("*_ ").casefold().startswith(nick.casefold())
+    if not rest.strip() or len(nick.split()) > 6 or (known and not names_title):
         return text
     fields.nickname = nick
     return rest

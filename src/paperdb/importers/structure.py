@@ -9,8 +9,9 @@ the broken links real lists contain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from paperdb import normalize as nz
 from paperdb.importers.context import Context, Heading
 
 MARKER_RE = re.compile(r"^\s*(?:[-*+]|[0-9]{1,9}[.)])(?:\s+|$)")
@@ -47,6 +48,7 @@ class Document:
     # (line, raw, reason) of lines that look like entries but cannot be read as blocks:
     # lines nested past the parser's limit, HTML blocks with paper links.
     notes: list[tuple[int, str, str]] = field(default_factory=list)
+    headings: int = 0  # headings read so far
 
 
 _QUOTE_RE = re.compile(r"^[\s>]*")
@@ -275,7 +277,7 @@ def _build(events: list[Event], lines: list[str]) -> Document:
         if event[0] == "heading":
             _, line0, level, text = event
             assert isinstance(line0, int) and isinstance(level, int) and isinstance(text, str)
-            push_heading(stack, Heading.read(level, text, line0 + 1))
+            push_heading(stack, Heading.read(level, text, line0 + 1), doc)
             continue
         context = Context(tuple(stack))
         if context.non_paper:
@@ -292,7 +294,11 @@ def _build(events: list[Event], lines: list[str]) -> Document:
     return doc
 
 
-def push_heading(stack: list[Heading], heading: Heading) -> None:
+def push_heading(stack: list[Heading], heading: Heading, doc: Document) -> None:
+    """Make ``heading`` the innermost; the document's first ``#`` heading is its title."""
+    if not doc.headings and heading.level == 1 and not nz.canonical_topic(heading.text):
+        heading = replace(heading, topic=None)  # "# Awesome-Model-Compression" names the list
+    doc.headings += 1
     while stack and stack[-1].level >= heading.level:
         stack.pop()
     stack.append(heading)

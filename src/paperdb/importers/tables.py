@@ -119,6 +119,8 @@ def read_row(cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, st
     fields = read_entry(title_cell, defs)
     if fields is None:
         return None
+    if fields.nickname is None:
+        fields.nickname, fields.title = nz.split_glued_nickname(fields.title)
     if columns.get("authors") == columns.get("title") and fields.authors is None:
         fields.authors = _authors_in_cell(title_cell)
     _venue_cell(cell("venue"), fields)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # Where a plain title ends: a separator, a link or badge, an emphasis or code span, a tag.
 _STOP_RE = re.compile(
     r"\s+\|\s*|\s*\|\s+|\s+[-–—]{1,2}\s+|\s[–—]|[–—]\s|\.\s+(?=[A-Z*\[(_\"“0-9`<!])|\s+(?=\*\*)|\s*(?=!\[)"
-    r"|\s*(?=\[)|\s*(?=【)|\s*(?=`)|\s+(?=\*[^*\s])|\s*(?=<)"
+    r"|\s*(?=\[)|\s*(?=【)|\s*(?=`)|\s+(?=\*[^*\s])|\s*(?=<[A-Za-z/!])"
 )
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
 _DATE_RE = re.compile(r"(?<![0-9.])((?:19|20)[0-9]{2})[./-](0?[1-9]|1[0-2])(?![0-9])")
@@ -36,7 +36,7 @@ _FRAGMENT_RE = re.compile(
 )
 
 
-def title_end(text: str) -> int:
+def title_end(text: str, *, comma: bool = True) -> int:
     """Where the plain-text title at the start of ``text`` ends.
 
     >>> t = "Deep Learning for Anomaly Detection: A Survey  | **[arXiv' 19]** | x"; t[: title_end(t)]
@@ -49,17 +49,29 @@ def title_end(text: str) -> int:
     'Fast Models (Extended) and More'
     """
     cut = len(text)
-    stop = _STOP_RE.search(text, 3)
-    if stop:
+    for stop in _STOP_RE.finditer(text, 3):
+        if stop.group().strip() in ("-", "--", "–", "—") and not _tail_after_dash(text[stop.end() :]):
+            continue  # "Title - A Statistical Perspective": a subtitle, not a separator
         cut = stop.start()
+        break
     for paren in _PAREN_RE.finditer(text, 0, cut):
         inner = paren.group(1)
         after = text[paren.end() : cut].strip()
         if _is_tag(inner) or not after:
             cut = paren.start()
             break
-    comma = _comma_tail(text[:cut])
-    return comma if comma is not None else cut
+    tail_at = _comma_tail(text[:cut]) if comma else None
+    return tail_at if tail_at is not None else cut
+
+
+def _tail_after_dash(after: str) -> bool:
+    """Whether what follows `` - `` is an entry's tail (authors, a venue, links, a note)."""
+    after = after.strip()
+    if not after or after[0] in "[(!<*`" or after[0].islower():
+        return True
+    names, _ = split_author_run(clean_run(after.split(". ")[0]))
+    found = read_venue_year(after.split(". ")[0])
+    return bool(names) or (found is not None and found.venue is not None)
 
 
 def _is_tag(inner: str) -> bool:
@@ -86,6 +98,38 @@ def _comma_tail(text: str) -> int | None:
 
 def _short(text: str) -> bool:
     return len(text.split()) <= 6
+
+
+# The tail OpenReview's pages carry when a title is copied with them:
+# "Title Authors29 Sept 2021 (modified: 16 Mar 2022) ICLR 2022 Poster Readers: Everyone".
+_OPENREVIEW_RE = re.compile(
+    r"^(?P<body>.+?)\s*(?P<date>[0-9]{1,2} [A-Z][a-z]{2,8}\.? [0-9]{4})\s*"
+    r"(?:\(modified:[^)]*\))?\s*(?P<venue>[A-Za-z][A-Za-z ]*?)\s+(?P<year>[0-9]{4})\s+"
+    r"(?P<decision>[A-Za-z][A-Za-z ()]*?)\s*Readers:[^\[]*"
+)
+
+
+def read_openreview(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
+    """``Title Authors<OpenReview tail>``: title, authors, venue, year, decision; the rest.
+
+    >>> from paperdb.importers.entry import Fields
+    >>> f = Fields(); read_openreview("Dual Lottery Ticket Hypothesis Yue Bai, Huan Wang29 Sept 2021 (modified: 16 Mar 2022) ICLR 2022 Poster Readers:  EveryoneShow details", f, frozenset())
+    ''
+    >>> f.title, f.authors, f.venue, f.year, f.presentation
+    ('Dual Lottery Ticket Hypothesis', ('Yue Bai', 'Huan Wang'), 'ICLR', 2022, 'poster')
+    """
+    match = _OPENREVIEW_RE.match(text)
+    if not match:
+        return None
+    title, authors = nz.split_title_authors(
+        match.group("body"), title_words=title_words, require_authors=True
+    )
+    fields.title, fields.shape, fields.authors = nz.normalize_title(title), "plain", authors
+    fields.venue, _ = nz.canonical_venue(match.group("venue"))
+    fields.venue_raw = match.group("venue")
+    fields.year = int(match.group("year"))
+    fields.presentation = nz.parse_presentation(match.group("decision"))
+    return text[match.end() :]
 
 
 def read_authors(text: str, fields: Fields) -> str:
