@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paperdb.importers.mdwalk import walk_markdown_it
 from paperdb.importers.structure import (
     Document,
     _build,
     blank_front_matter,
     scan_lines,
-    walk_markdown_it,
 )
 
 ROOT = Path(__file__).parent

@@ -23,12 +23,18 @@ _HARD_RE = re.compile(
     r"目录|联系\w*|致谢|更新日志|引用)\b",
     re.I,
 )
+# Lists of venues, not of papers ("## Conferences"; "Conference Papers" is papers).
+_VENUES_RE = re.compile(
+    r"^(?:(?:related |top |main )?(?:venues?|conferences?|journals?|workshops?)"
+    r"(?:\s*(?:and|&|/)\s*(?:venues?|conferences?|journals?|workshops?))?)$",
+    re.I,
+)
 _CONTENTS_RE = re.compile(r"^(?:(?:table of )?contents?|toc|overview|outline|index|目录)\s*$", re.I)
 _SOFT_RE = re.compile(
     r"\b(?:tools?|toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|software|blogs?|"
     r"tutorials?|books?|courses?|lectures?|talks?|videos?|podcasts?|datasets?|benchmarks?|"
     r"implementations?|related (?:repos?|repositories|lists?|projects?|work)|awesome lists?|"
-    r"resources?|workshops?|conferences?|journals?|venues?|thesis|theses|projects?|"
+    r"resources?|thesis|theses|projects?|"
     r"open[- ]source|codebases?|repositories|slides|posts?|articles?|interviews?|"
     r"competitions?|challenges?|leaderboards?|demos?|工具|教程|博客|书籍|课程|数据集)\b",
     re.I,
@@ -85,7 +91,7 @@ def _heading_text(raw: str) -> str:
 def _kind(text: str) -> str:
     if _CONTENTS_RE.match(text):
         return "contents"
-    if _HARD_RE.match(text):
+    if _HARD_RE.match(text) or _VENUES_RE.match(text):
         return "hard"
     if _SOFT_RE.search(text) and not re.search(r"\bpapers?\b", text, re.I):
         return "soft"
