@@ -108,7 +108,8 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     for block in doc.items:
         kind = "table" if isinstance(block, Row) else block.kind
         if fmt is not None and kind != fmt:
-            result.skipped += 1
+            reason = f"not a {fmt!r} entry (--format {fmt}): {FORMAT_HELP[fmt]}"
+            result.warnings.append(ImportWarning(file, block.line, reason, block.raw))
             continue
         if isinstance(block, Row):
             read, reason = _read_row(block, defs)
@@ -188,7 +189,8 @@ def _evidence(fields: Fields, block: Block) -> bool:
     if fields.authors:
         return True
     ctx = block.context
-    return bool(ctx.venue or ctx.year or ctx.topic) and len(fields.title.split()) >= 2
+    named_topic = ctx.topic is not None and nz.canonical_topic(ctx.topic) is not None
+    return bool(ctx.venue or ctx.year or named_topic) and len(fields.title.split()) >= 2
 
 
 def _why(block: Block) -> str:

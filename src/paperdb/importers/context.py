@@ -41,7 +41,7 @@ _SOFT_RE = re.compile(
 )
 _GENERIC_TOPIC_RE = re.compile(
     r"^(?:papers?|paper list|list|the list|reading list|all papers|selected papers|"
-    r"conference papers|journal papers|preprints?|others?|misc\w*|general|surveys? papers?)$",
+    r"conference papers|journal papers|preprints?|others?|misc\w*|general|uncategori[sz]ed|surveys? papers?)$",
     re.I,
 )
 

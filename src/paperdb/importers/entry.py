@@ -83,12 +83,13 @@ _FRAMEWORK_RE = re.compile(r"\b(pytorch|tensorflow|tf|keras|jax|caffe2?|mxnet|pa
 
 
 def _framework(label: str) -> str | None:
+    """``code(Torch-7)`` -> Torch-7, ``PyTorch(Author)`` -> PyTorch, ``[code]`` -> None."""
     inner = re.sub(r"\((?:author|authors|official)\)", "", nz.clean_text(label), flags=re.I)
-    names = [m.group(1) for m in _FRAMEWORK_RE.finditer(inner)]
-    if not names:
-        plain = re.sub(r"^(?:code|codes|github|repo|implementation)\b\s*", "", inner, flags=re.I).strip(" ()[]")
-        names = [plain] if plain and "+" in plain else []
-    return nz.canonical_framework("+".join(names)) if names else None
+    inner = re.sub(r"^\W*(?:official\s+)?(?:code|codes|github|repo|implementation)\b", "", inner, flags=re.I)
+    inner = inner.strip(" ()[]:")
+    if inner and (_FRAMEWORK_RE.search(inner) or "+" in inner) and len(inner.split()) <= 2:
+        return nz.canonical_framework(inner)
+    return None
 
 
 def read_entry(
@@ -115,9 +116,15 @@ def read_entry(
     if rest is None or not _title_ok(fields.title):
         return None
     tail.read_rest(rest, fields)
+    if fields.shape == "plain" and len(fields.title.split()) < 2 and not _vouched(fields):
+        return None  # "See [the docs](u)": one plain word is a title only beside a venue or code
     if fields.year is None and fields.date_year is not None:
         fields.year = fields.date_year
     return fields
+
+
+def _vouched(fields: Fields) -> bool:
+    return bool(fields.venue or fields.year or fields.date_year or fields.code or fields.authors)
 
 
 _GENERIC_TITLES = frozenset({"paper", "pdf", "code", "link", "arxiv", "github", "project", "website", "slides", "video", "blog", "here", "this"})

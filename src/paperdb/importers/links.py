@@ -205,7 +205,7 @@ def label_kind(label: str) -> str | None:
     >>> label_kind("Deep Residual Learning") is None, label_kind("Model compression") is None
     (True, True)
     """
-    plain = nz.clean_text(label).strip(" []()`'\"*_:")
+    plain = re.sub(r"^(?:the|our|a|an|see)\s+", "", nz.clean_text(label).strip(" []()`'\"*_:"), flags=re.I)
     if not plain:
         return None
     if _CODE_LABEL_RE.match(plain) and len(plain.split()) <= 4:

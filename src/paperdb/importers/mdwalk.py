@@ -120,8 +120,8 @@ class _Walker:
         if not tok.map or self.ordered or tok.level > 1:
             return  # list items read their own paragraphs
         start, end = tok.map
-        if not ENTRY_PARAGRAPH_RE.match(self.lines[start]):
-            return
+        if start >= len(self.lines) or not ENTRY_PARAGRAPH_RE.match(self.lines[start]):
+            return  # (markdown-it also breaks lines at a lone \r; ours do not)
         own = self.lines[start:end]
         self.add(
             Block(start + 1, join_lines(own), "\n".join(own).rstrip(), False, self.context(), kind="paragraph")

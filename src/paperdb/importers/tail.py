@@ -57,7 +57,7 @@ def title_end(text: str, *, comma: bool = True) -> int:
     for paren in _PAREN_RE.finditer(text, 0, cut):
         inner = paren.group(1)
         after = text[paren.end() : cut].strip()
-        if _is_tag(inner) or not after:
+        if _is_tag(inner) or (not after and _affiliation(inner)):
             cut = paren.start()
             break
     tail_at = _comma_tail(text[:cut]) if comma else None
@@ -72,6 +72,14 @@ def _tail_after_dash(after: str) -> bool:
     names, _ = split_author_run(clean_run(after.split(". ")[0]))
     found = read_venue_year(after.split(". ")[0])
     return bool(names) or (found is not None and found.venue is not None)
+
+
+_AFFILIATION_RE = re.compile(r"\b(?:Universit\w*|Institute|College|Lab\w*|Academy|Inc|Corp\w*|Research|Google|Microsoft|Meta|NVIDIA|IBM|Intel|MIT|CMU|ETH|EPFL)\b|^@")
+
+
+def _affiliation(inner: str) -> bool:
+    """``(University of Toronto, Google)``, ``(@hpcaitech)``: who wrote it, not the title."""
+    return bool(_AFFILIATION_RE.search(inner))
 
 
 def _is_tag(inner: str) -> bool:
@@ -91,7 +99,7 @@ def _comma_tail(text: str) -> int | None:
         tail_text = ",".join(parts[i:]).strip().rstrip(".")
         names, rest = split_author_run(tail_text)
         found = read_venue_year(rest or tail_text)
-        if (names and (not rest or found)) or (found and (found.venue or found.year) and _short(rest or tail_text)):
+        if found and (found.venue or found.year) and (names or _short(rest or tail_text)):
             return len(",".join(parts[:i]))
     return None
 
