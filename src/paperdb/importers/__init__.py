@@ -17,9 +17,9 @@ from collections import Counter
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
+from paperdb.importers import labels
 from paperdb.importers import links as lk
 from paperdb.importers.entry import Fields, read_entry
-from paperdb.importers.html import PAPER_HOST_RE
 from paperdb.importers.structure import Block, Context, Row, walk
 from paperdb.importers.tables import read_row, table_columns
 from paperdb.models import ImportWarning, PaperRecord, ParsedList
@@ -105,7 +105,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     defs = lk.definitions(text)
     vocab = _vocabulary(doc.items)
     year_of_file = file_year(file)
-    for block in doc.items:
+    for block in labels.attach(doc.items):
         kind = "table" if isinstance(block, Row) else block.kind
         if fmt is not None and kind != fmt:
             reason = f"not a {fmt!r} entry (--format {fmt}): {FORMAT_HELP[fmt]}"
@@ -144,9 +144,11 @@ def _read(block: Block, defs: dict[str, str], vocab: frozenset[str]) -> tuple[li
     text = block.text
     if not text or _ANCHOR_ONLY_RE.match(text):
         return [], ""  # a table of contents, an empty item
-    if block.kind == "paragraph" and not _paragraph_entry(text):
+    if block.kind == "paragraph" and not (_paragraph_entry(text) or block.labels):
         return [], ""
     fields = read_entry(text, defs, vocab)
+    if fields is not None and block.labels:
+        labels.apply_labels(block.labels, fields)
     if fields is None or not _evidence(fields, block):
         return [], _why(block)
     if block.context.kind == "soft" and not _paper_host(fields):
@@ -168,18 +170,22 @@ def _read_row(row: Row, defs: dict[str, str]) -> tuple[list[Fields], str]:
 
 
 def _paper_host(fields: Fields) -> bool:
-    return bool(fields.paper_url and PAPER_HOST_RE.match(fields.paper_url))
+    return bool(fields.paper_url and lk.PAPER_HOST_RE.match(fields.paper_url))
 
 
 _PARAGRAPH_START_RE = re.compile(r"^(?:\*\*\[?\d{1,4}\]?\.?\*\*|\[\d{1,4}\]|\*\*\d{1,4}[.)]|\d{1,4}[.)]\s)")
 
 
 def _paragraph_entry(text: str) -> bool:
-    """A paragraph outside lists is an entry when it is numbered or links a paper."""
+    """A paragraph outside lists is an entry when it is numbered, or starts with a title
+    (bold, or a link) and links a paper, its code, or a paper host; prose is not.
+    """
     if _PARAGRAPH_START_RE.match(text):
         return True
-    found = lk.find_links(text)
-    return any(k.kind in ("paper", "code") for k in found) and text.startswith(("**", "[", "*"))
+    if len(text) > 800 or not text.lstrip().startswith(("**", "__", "[", "*", "<")):
+        return False
+    found = lk.find_links(lk.html_to_markdown(text))
+    return any(k.kind in ("paper", "code") or lk.PAPER_HOST_RE.match(k.url) for k in found)
 
 
 def _evidence(fields: Fields, block: Block) -> bool:

@@ -118,9 +118,14 @@ def read_entry(
     tail.read_rest(rest, fields)
     if fields.shape == "plain" and len(fields.title.split()) < 2 and not _vouched(fields):
         return None  # "See [the docs](u)": one plain word is a title only beside a venue or code
+    if fields.shape == "plain" and _DANGLING_RE.search(fields.title):
+        return None  # "On a high level, the idea is similar to the [paper](u)": prose
     if fields.year is None and fields.date_year is not None:
         fields.year = fields.date_year
     return fields
+
+
+_DANGLING_RE = re.compile(r"\b(?:the|a|an|of|to|and|or|in|with|for|by|on|is|are|see|from|that|this|our|at)$", re.I)
 
 
 def _vouched(fields: Fields) -> bool:

@@ -10,16 +10,9 @@ import re
 from html.parser import HTMLParser
 
 from paperdb.importers.context import Context
+from paperdb.importers.links import PAPER_HOST_RE
 from paperdb.importers.structure import Row
 
-PAPER_HOST_RE = re.compile(
-    r"https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)/|openreview\.net/|aclanthology\.org/|"
-    r"aclweb\.org/anthology/|(?:papers|proceedings)\.(?:nips|neurips)\.cc/|proceedings\.mlr\.press/|"
-    r"openaccess\.thecvf\.com/|ojs\.aaai\.org/|(?:www\.)?ijcai\.org/|dl\.acm\.org/|"
-    r"ieeexplore\.ieee\.org/|link\.springer\.com/|(?:dx\.)?doi\.org/10\.|www\.ecva\.net/|"
-    r"(?:www\.)?semanticscholar\.org/paper/|huggingface\.co/papers/)",
-    re.I,
-)
 # A synthetic header for tables without one: the first cell is the work, the rest links.
 _NO_HEADER = ("Title", "Links")
 

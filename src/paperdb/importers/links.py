@@ -32,6 +32,7 @@ class Link:
 _A_RE = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[\"']?[^>]*>(.*?)</a\s*>", re.I | re.S)
 _IMG_RE = re.compile(r"<img\b([^>]*)/?>", re.I)
 _ATTR_RE = re.compile(r"\b(src|alt)\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_EMPH_RE = re.compile(r"<(b|strong|i|em)>\s*(.*?)\s*</\1\s*>", re.I | re.S)
 _BR_RE = re.compile(r"<br\s*/?>", re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*>")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)  # not "&noteId="
@@ -43,6 +44,8 @@ def html_to_markdown(text: str) -> str:
 
     >>> html_to_markdown('<a name="todo"></a> M<sup>3</sup>IT &amp; <a href="http://x">code</a>')
     'M3IT & [code](http://x)'
+    >>> html_to_markdown('<b>ABC: A Dataset</b> (<i>x</i>)')
+    '**ABC: A Dataset** (*x*)'
     >>> html_to_markdown('<img src="https://img.shields.io/badge/23-pages-green.svg" alt="23-pages"> T<br>A')
     '![23-pages](https://img.shields.io/badge/23-pages-green.svg) T ; A'
     """
@@ -52,6 +55,7 @@ def html_to_markdown(text: str) -> str:
         text = _COMMENT_RE.sub(" ", text)
         text = _A_RE.sub(lambda m: f"[{m.group(2).strip()}]({m.group(1)})" if m.group(2).strip() else "", text)
         text = _IMG_RE.sub(_img, text)
+        text = _EMPH_RE.sub(lambda m: ("**" if m.group(1).lower() in ("b", "strong") else "*") + m.group(2) + ("**" if m.group(1).lower() in ("b", "strong") else "*"), text)
         text = _BR_RE.sub(" ; ", text)
         text = _TAG_RE.sub("", text)
     text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
@@ -174,6 +178,16 @@ def find_links(text: str) -> list[Link]:
 
 # -- classifying -------------------------------------------------------------------------
 
+# Hosts that serve papers (proceedings, preprints, DOIs): a link there is a paper's link.
+PAPER_HOST_RE = re.compile(
+    r"https?://(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf)/|openreview\.net/|aclanthology\.org/|"
+    r"aclweb\.org/anthology/|(?:papers|proceedings)\.(?:nips|neurips)\.cc/|proceedings\.mlr\.press/|"
+    r"openaccess\.thecvf\.com/|ojs\.aaai\.org/|(?:www\.)?ijcai\.org/|dl\.acm\.org/|"
+    r"ieeexplore\.ieee\.org/|link\.springer\.com/|(?:dx\.)?doi\.org/10\.|www\.ecva\.net/|"
+    r"(?:www\.)?semanticscholar\.org/paper/|huggingface\.co/papers/)",
+    re.I,
+)
+
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "codeberg.org", "sourceforge.net")
 _CODE_LABEL_RE = re.compile(
     r"^(?:official\s+)?(?:code|codes|source code|src|github|gitlab|repo|repository|implementation|"
@@ -181,14 +195,14 @@ _CODE_LABEL_RE = re.compile(
     re.I,
 )
 _PAPER_LABEL_RE = re.compile(
-    r"^(?:paper|papers|pdf|arxiv|openreview|link|html|doi|abs|abstract|acm|ieee|springer|"
+    r"^(?:paper|papers|pdf|arxiv|openreview|html|doi|abs|abstract|acm|ieee|springer|"
     r"publication|article|proceedings|preprint|cvf|pmlr|acl|full ?text|论文|论文链接|"
     r"paper link|journal|conference|report|tech report|technical report)"
     r"(?:[ -](?:link|links|page|website|site|url|pdf|version))?\b",
     re.I,
 )
 _PAGE_LABEL_RE = re.compile(
-    r"^(?:project|project page|website|web|page|homepage|home|site|demo|video|videos|slides?|"
+    r"^(?:link|links|url|project|project page|website|web|page|homepage|home|site|demo|video|videos|slides?|"
     r"blog|docs?|documentation|poster|talk|dataset|data|model|models|weights|huggingface|hf|"
     r"colab|notebook|supp\w*|bibtex|bib|cite|citation|zhihu|知乎|medium|youtube|news|media|"
     r"benchmark|leaderboard|openreview forum|review|reviews|chinese|中文|english|"

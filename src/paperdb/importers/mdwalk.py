@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from paperdb.importers import html
 from paperdb.importers.context import Context, Heading
+from paperdb.importers.labels import read_label
 from paperdb.importers.structure import (
     ENTRY_PARAGRAPH_RE,
     MARKER_RE,
@@ -22,6 +23,7 @@ from paperdb.importers.structure import (
     Document,
     Row,
     join_lines,
+    add_heading,
     push_heading,
 )
 
@@ -53,6 +55,7 @@ class _Walker:
         self.row: list[str] = []
         self.row_line = 0
         self.in_head = False
+        self.entry_details = 0  # open <details> whose <summary> is an entry: items inside are its notes
 
     def context(self) -> Context:
         return Context(tuple(self.stack))
@@ -88,8 +91,8 @@ class _Walker:
 
     def on_heading_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         if tok.map:
-            heading = Heading.read(int(tok.tag[1:]), tokens[i + 1].content, tok.map[0] + 1)
-            push_heading(self.stack, heading, self.doc)
+            line = tok.map[0]
+            add_heading(self.doc, self.stack, int(tok.tag[1:]), tokens[i + 1].content, line + 1, self.lines[line])
 
     def on_bullet_list_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         self.ordered.append(tok.type == "ordered_list_open")
@@ -110,7 +113,7 @@ class _Walker:
         own = self.lines[start:end]
         if own:
             own[0] = MARKER_RE.sub("", own[0], count=1)
-        depth = len(self.ordered) - 1
+        depth = len(self.ordered) - 1 + self.entry_details
         self.add(
             Block(start + 1, join_lines(own), "\n".join(self.lines[start:end]).rstrip(),
                   bool(self.ordered and self.ordered[-1]), self.context(), depth=depth)
@@ -132,6 +135,16 @@ class _Walker:
             return
         content = tok.content
         summary = _SUMMARY_RE.search(content)
+        if summary and _LINK_HINT_RE.search(summary.group(1)):
+            # <summary>Title (2022) [<a href=...>Paper</a>]</summary>: the summary is the entry
+            line = tok.map[0] + content[: summary.start()].count("\n")
+            text = summary.group(1).strip()
+            self.add(Block(line + 1, text, self.lines[line], False, self.context()))
+            self.entry_details += not re.search(r"</details\s*>", content, re.I)
+            return
+        if self.entry_details and re.search(r"</details\s*>", content, re.I):
+            self.entry_details -= 1
+            return
         if summary:
             push_heading(self.stack, Heading.read(SUMMARY_LEVEL, summary.group(1), tok.map[0] + 1), self.doc)
         elif re.search(r"</details\s*>", content, re.I):
@@ -190,6 +203,9 @@ def nest(items: list[Block | Row]) -> list[Block | Row]:
         del parents[block.depth :]
         parent = out[parents[-1]] if parents else None
         if isinstance(parent, Block) and parent.depth < block.depth:
+            if read_label(block.text) is not None:
+                out.append(block)  # a labelled line: labels.attach gives it to its entry
+                continue
             if not _LINK_HINT_RE.search(block.text):
                 out[parents[-1]] = replace(parent, text=f"{parent.text} | {block.text}",
                                            raw=f"{parent.raw}\n{block.raw}")

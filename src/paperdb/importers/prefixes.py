@@ -24,6 +24,9 @@ _DATE_RE = re.compile(
     r"(?P<parts>(?:[^\[\]\s-][^\[\]-]*?\s*-\s*){0,2})(?=\[)"
 )
 _TAG_RE = re.compile(r"^\s*【([^】]*)】")
+_CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s+")
+_LEADING_TAG_RE = re.compile(r"^(?:\[([^\[\]]{2,60})\](?![(\[])|\(([^()]{2,60})\))\s*")
+_GROUP_RE = re.compile(r"^[(\[]\s*((?:\[[^\]]*\]\([^)]*\)[\s,|/]*)+)[)\]]\s*")
 _NICK_RE = re.compile(r"^(?:\*\*\[([^\]]{1,40})\]\*\*|\[\*\*([^\]*]{1,40})\*\*\](?![(\[])|\[([^\]\[]{1,40})\](?![(\[]))\s*")
 _TAG_VENUE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9&]*?)\s*((?:19|20)[0-9]{2})(?:\s*-\s*(.+))?$")
 
@@ -45,7 +48,10 @@ def read_prefix(text: str, fields: Fields) -> str:
         text = _NUMBER_RE.sub("", text, count=1)
         text = _BOLD_NUMBER_RE.sub(r"\1", text, count=1)
         text = _SYMBOLS_RE.sub("", text, count=1)
+        text = _CHECKBOX_RE.sub("", text, count=1)
         text = _date(text, fields)
+        text = _leading_tag(text, fields)
+        text = _link_group(text, fields)
         text = _tags(text, fields)
         text = _badge(text, fields)
         text = _venue_link(text, fields)
@@ -77,6 +83,39 @@ def _date(text: str, fields: Fields) -> str:
     if dup and prefix.startswith(dup.group(1)):
         rest = "[" + rest[dup.end() :]
     return rest
+
+
+def _leading_tag(text: str, fields: Fields) -> str:
+    """``[ICML 2021] Title``, ``(2021 IEEE, Overview by X) **Title**``: a venue-year tag first."""
+    match = _LEADING_TAG_RE.match(text)
+    if not match or not text[match.end() :].strip():
+        return text
+    inner = nz.clean_text(match.group(1) or match.group(2))
+    head = re.split(r"\s*[,;]\s*", inner)[0]
+    found = read_venue_year(head)
+    if found is None or found.year is None and found.venue is None:
+        return text
+    if found.venue is None and not re.search(r"(?:19|20)[0-9]{2}", head):
+        return text
+    fields.set_venue(found)
+    fields.tags.extend(t for t in re.split(r"\s*[,;]\s*", inner)[1:] if t)
+    return text[match.end() :]
+
+
+def _link_group(text: str, fields: Fields) -> str:
+    """``([paper](u) [code](u)) Title``: generic links grouped before the title."""
+    match = _GROUP_RE.match(text)
+    if not match or not text[match.end() :].strip():
+        return text
+    found = lk.find_links(match.group(1))
+    if not found or any(k.kind not in ("paper", "code", "page") for k in found):
+        return text
+    for link in found:
+        if link.kind == "code" or lk.is_code_host(link.url):
+            fields.add_code(link.url, link.label)
+        elif link.kind == "paper":
+            fields.set_paper_url(link.url)
+    return text[match.end() :]
 
 
 def _tags(text: str, fields: Fields) -> str:

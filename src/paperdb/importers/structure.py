@@ -28,6 +28,7 @@ class Block:
     context: Context
     kind: str = "list"  # list | paragraph
     depth: int = 0  # nesting level of a list item (0: top level)
+    labels: tuple[tuple[str, str], ...] = ()  # (role, value) of its labelled lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +278,7 @@ def _build(events: list[Event], lines: list[str]) -> Document:
         if event[0] == "heading":
             _, line0, level, text = event
             assert isinstance(line0, int) and isinstance(level, int) and isinstance(text, str)
-            push_heading(stack, Heading.read(level, text, line0 + 1), doc)
+            add_heading(doc, stack, level, text, line0 + 1, lines[line0])
             continue
         context = Context(tuple(stack))
         if context.non_paper:
@@ -292,6 +293,29 @@ def _build(events: list[Event], lines: list[str]) -> Document:
             assert isinstance(header, tuple)
             doc.items.append(Row(line0 + 1, cells, header, lines[line0], context))
     return doc
+
+
+_LINK_HEADING_RE = re.compile(r"^\s*\[([^\]]+)\]\((https?://[^)\s]+)\)\s*$")
+
+
+def heading_entry(text: str, line: int, raw: str, context: Context) -> Block | None:
+    """``### [Paper Title](https://arxiv.org/abs/...)``: a heading that is an entry."""
+    match = _LINK_HEADING_RE.match(text)
+    if match is None or len(match.group(1).split()) < 3:
+        return None
+    return Block(line, text.strip(), raw, False, context, kind="paragraph")
+
+
+def add_heading(doc: Document, stack: list[Heading], level: int, text: str, line: int, raw: str) -> None:
+    """A heading: a new section, and an entry too when it is a paper's link."""
+    heading = Heading.read(level, text, line)
+    entry = heading_entry(text, line, raw, Context(tuple(stack)))
+    if entry is not None:
+        heading = replace(heading, topic=None)  # a paper's title names no topic
+    push_heading(stack, heading, doc)
+    context = Context(tuple(stack))
+    if entry is not None and not context.non_paper:
+        doc.items.append(replace(entry, context=context))
 
 
 def push_heading(stack: list[Heading], heading: Heading, doc: Document) -> None:
@@ -325,4 +349,4 @@ def _item(
 # Paragraphs outside lists that may be entries (``**[12]** Authors. "Title"``,
 # ``**Title** [[paper](u)]``): the scanner leaves documents with such a paragraph to
 # markdown-it, which reads them as blocks of kind "paragraph".
-ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|[0-9]{1,4}[.)]\S)")
+ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|[0-9]{1,4}[.)]\S|<(?:b|strong|a)\b)", re.I)

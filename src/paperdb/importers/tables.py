@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
+from paperdb.importers import tail
 from paperdb.importers.authors import clean_run, split_author_run
 from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.venues import VenueYear, read_venue_year
@@ -94,6 +95,7 @@ def _repeat_width(names: list[str]) -> int:
 
 def _roles_of(cell: str) -> list[str]:
     name = nz.clean_text(lk.html_to_markdown(cell)).strip(" :").casefold()
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", name) or name  # "Title (Link)", "Date (YYYY.MM)"
     name = re.sub(r"[^\w&/+, \-;.]", "", name).strip()
     roles: list[str] = []
     for part in [name, *_COMBINED_RE.split(name)] if _COMBINED_RE.search(name) else [name]:
@@ -126,9 +128,13 @@ def read_row(cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, st
     _venue_cell(cell("venue"), fields)
     _year_cell(cell("year"), fields)
     used = {columns[r] for r in ("title", "venue", "year", "authors") if r in columns}
+    fallback = None
     for index, value in enumerate(cells):
         if index not in used:
-            _link_cell(lk.resolve_references(lk.html_to_markdown(value), defs), fields)
+            found = _link_cell(lk.resolve_references(lk.html_to_markdown(value), defs), fields)
+            fallback = fallback or found
+    if fields.paper_url is None and not fields.broken_link:
+        fields.paper_url = fallback
     authors = clean_run(lk.html_to_markdown(cell("authors")))
     if authors and authors != "-" and columns.get("authors") != columns.get("title"):
         names, _ = split_author_run(authors)
@@ -182,17 +188,9 @@ def _year_cell(value: str, fields: Fields) -> None:
         fields.year = int(year.group(1))
 
 
-def _link_cell(value: str, fields: Fields) -> None:
-    """Another column: code, paper and badge links, a venue written in a link or alone."""
-    found = lk.find_links(value)
-    for link in found:
-        if link.kind == "badge":
-            fields.set_venue(read_venue_year(link.badge) if link.badge else None)
-        elif link.kind == "code" or lk.is_code_host(link.url):
-            fields.add_code(link.url, link.label)
-        elif link.kind in ("paper", "text") and nz.is_url(link.url):
-            if link.kind == "text":
-                fields.set_venue(read_venue_year(nz.clean_text(link.label)))
-            fields.set_paper_url(link.url)
-    if not found:
-        fields.set_venue(read_venue_year(nz.clean_text(value)))
+def _link_cell(value: str, fields: Fields) -> str | None:
+    """Another column: its links (as after a title), or a venue written alone."""
+    if lk.find_links(value):
+        return tail.read_links(value, fields)
+    fields.set_venue(read_venue_year(nz.clean_text(value)))
+    return None

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Where a plain title ends: a separator, a link or badge, an emphasis or code span, a tag.
 _STOP_RE = re.compile(
-    r"\s+\|\s*|\s*\|\s+|\s+[-–—]{1,2}\s+|\s[–—]|[–—]\s|\.\s+(?=[A-Z*\[(_\"“0-9`<!])|\s+(?=\*\*)|\s*(?=!\[)"
+    r"\s+\|\s*|\s*\|\s+|\s+[-–—]{1,2}\s+|\s[–—]|[–—]\s|(?<!\b[A-Z])\.\s+(?=[A-Z*\[(_\"“0-9`<!])|\s+(?=\*\*)|\s*(?=!\[)"
     r"|\s*(?=\[)|\s*(?=【)|\s*(?=`)|\s+(?=\*[^*\s])|\s*(?=<[A-Za-z/!])"
 )
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
@@ -151,7 +151,7 @@ def read_authors(text: str, fields: Fields) -> str:
 
 def read_rest(rest: str, fields: Fields) -> None:
     """Everything after the title: links, tags, authors, venue and year, notes."""
-    fallback = _read_links(rest, fields)
+    fallback = read_links(rest, fields)
     plain = _replace_links(rest)
     plain = _read_fragments(plain, fields)
     _read_segments(plain, fields)
@@ -159,8 +159,9 @@ def read_rest(rest: str, fields: Fields) -> None:
         fields.paper_url = fallback
 
 
-def _read_links(rest: str, fields: Fields) -> str | None:
-    """Paper, code and badge links; returns a page link to use when no paper link is found."""
+def read_links(rest: str, fields: Fields) -> str | None:
+    """Paper, code and badge links; returns a page link to use when no paper link is found
+    (a link to a paper host first)."""
     fallback = None
     for link in lk.find_links(rest):
         if link.kind == "badge":
@@ -177,9 +178,13 @@ def _read_links(rest: str, fields: Fields) -> str | None:
             if found is not None and found.venue:
                 fields.set_venue(found)
                 fields.set_paper_url(link.url)
-            elif fallback is None and nz.is_url(link.url):
+            elif nz.is_url(link.url) and (fallback is None or _better(link.url, fallback)):
                 fallback = link.url
     return fallback
+
+
+def _better(url: str, than: str) -> bool:
+    return bool(lk.PAPER_HOST_RE.match(url)) and not lk.PAPER_HOST_RE.match(than)
 
 
 def _code_like(label: str) -> bool:
