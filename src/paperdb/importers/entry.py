@@ -205,9 +205,15 @@ def _bold_title(text: str, fields: Fields) -> str | None:
     title, year = _title_and_year(inner)
     if not title or len(title.split()) < 2 and len(title) < 4:
         return None
+    rest = text[match.end() :]
+    subtitle = re.match(r"^\s*[:：]\s*(?=\w)", rest)
+    if subtitle:  # **GatorTron**: A Large Language Model for ...
+        cut = tail.title_end(rest[subtitle.end() :])
+        title = f"{title}: {nz.normalize_title(rest[subtitle.end() : subtitle.end() + cut])}"
+        rest = rest[subtitle.end() + cut :]
     fields.title, fields.shape = title, "bold"
     fields.date_year = fields.date_year or year
-    return text[match.end() :]
+    return rest
 
 
 def _quoted_title(text: str, fields: Fields) -> str | None:

@@ -109,6 +109,10 @@ def attach(items: list[Block | Row]) -> list[Block | Row]:
     for block in items:
         if isinstance(block, Block):
             block = _own_labels(block)
+            owner = out[-1] if out else None
+            if isinstance(owner, Block) and _continues(owner, block):
+                out[-1] = replace(owner, text=f"{owner.text} | {block.text}", raw=f"{owner.raw}\n{block.raw}")
+                continue
             found = read_label(block.text)
             if found is not None:
                 owner = out[-1] if out else None
@@ -117,6 +121,20 @@ def attach(items: list[Block | Row]) -> list[Block | Row]:
                 continue
         out.append(block)
     return out
+
+
+_CONTINUATION_RE = re.compile(r"^\s*(?:\*[^*\s]|_[^_\s])")
+
+
+def _continues(owner: Block, block: Block) -> bool:
+    """A paragraph of authors and links (``*Surname, Given. VLDB 1997* [[paper](u)]``) under
+    a paragraph holding only a title: two paragraphs, one entry."""
+    return (
+        owner.kind == block.kind == "paragraph"
+        and owner.context == block.context
+        and bool(_CONTINUATION_RE.match(block.text))
+        and not lk.find_links(re.sub(r"!\[[^\]]*\]\([^)]*\)", "", owner.text))
+    )
 
 
 def _own_labels(block: Block) -> Block:

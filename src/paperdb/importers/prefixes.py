@@ -92,7 +92,11 @@ def _leading_tag(text: str, fields: Fields) -> str:
         return text
     inner = nz.clean_text(match.group(1) or match.group(2))
     head = re.split(r"\s*[,;]\s*", inner)[0]
-    found = read_venue_year(head)
+    found = read_venue_year(inner)
+    if found is None or found.venue is None:
+        found = read_venue_year(head)
+    else:
+        head = inner
     if found is None or found.year is None and found.venue is None:
         return text
     if found.venue is None and not re.search(r"(?:19|20)[0-9]{2}", head):

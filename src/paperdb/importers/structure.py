@@ -349,4 +349,4 @@ def _item(
 # Paragraphs outside lists that may be entries (``**[12]** Authors. "Title"``,
 # ``**Title** [[paper](u)]``): the scanner leaves documents with such a paragraph to
 # markdown-it, which reads them as blocks of kind "paragraph".
-ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|[0-9]{1,4}[.)]\S|<(?:b|strong|a)\b)", re.I)
+ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|_[^_\s]|[0-9]{1,4}[.)]\S|<(?:b|strong|a)\b)", re.I)

@@ -116,8 +116,7 @@ def _venue(rest: str, *, loose: bool, dated: bool) -> tuple[str | None, str | No
         if nz.lookup_venue(_strip(inner)) is None:
             presentation = presentation or nz.parse_presentation(inner)
             rest = rest.replace(f"({inner})", " ")
-    if loose:
-        rest = _VOLUME_RE.sub(" ", rest)
+    rest = _VOLUME_RE.sub(" ", rest)  # "Nature 521.7553 (2015): 436-444", "Chemical science 11.4"
     plain = re.sub(r"\s+-\s*|\s*-\s+", "-", _strip(rest))
     if not plain:
         return None, None, presentation
