@@ -35,7 +35,11 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
     assert "\\u001b" in export.stdout  # escaped by JSON, the fact itself is kept
     titles = [p["title"] for p in json.loads(export.stdout)]
     assert any(t.startswith("Evil\x1b[2J") for t in titles)
-    assert any("<script>" in t for t in titles)  # kept as text; renderers escape it
+    # Inline HTML is stripped from a title as a reader copies it; the mention's raw text
+    # keeps it as text, and renderers escape it.
+    assert not any("<script>" in t for t in titles)
+    raws = [m["raw"] for p in json.loads(export.stdout) for m in p["mentions"]]
+    assert any("<script>" in r for r in raws)
 
 
 def test_error_messages_are_inert(tmp_path: Path) -> None:
