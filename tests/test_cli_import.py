@@ -54,8 +54,6 @@ MENTION_KEYS = [
     "topic",
     "paper_url",
     "broken_link",
-    "authors",
-    "code_urls",
 ]
 
 

@@ -64,9 +64,14 @@ def test_every_list_line_is_an_entry_or_a_warning(
     assert expected <= seen, (expected - seen, parsed)
 
 
-@given(rows=st.lists(st.lists(item_text.map(lambda t: t.replace("|", "/")), min_size=3,
-                              max_size=3), min_size=1, max_size=10),
-       fmt=st.sampled_from([None, "table", "list"]))
+@given(
+    rows=st.lists(
+        st.lists(item_text.map(lambda t: t.replace("|", "/")), min_size=3, max_size=3),
+        min_size=1,
+        max_size=10,
+    ),
+    fmt=st.sampled_from([None, "table", "list"]),
+)
 def test_every_table_row_is_an_entry_or_a_warning(rows: list[list[str]], fmt: str | None) -> None:
     lines = ["## 剪枝 2020", "", "| Title | Venue | Code |", "|---|---|---|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]

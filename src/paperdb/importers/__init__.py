@@ -20,7 +20,8 @@ from paperdb.errors import InputError
 from paperdb.importers import labels
 from paperdb.importers import links as lk
 from paperdb.importers.entry import Fields, read_entry
-from paperdb.importers.structure import Block, Context, Row, walk
+from paperdb.importers.context import Context
+from paperdb.importers.structure import Block, Row, walk
 from paperdb.importers.tables import read_row, table_columns
 from paperdb.models import ImportWarning, PaperRecord, ParsedList
 
@@ -29,7 +30,7 @@ FORMATS: tuple[str, ...] = ("list", "table", "paragraph")
 FORMAT_HELP = {
     "list": "list items (- Title ..., 1. Title ...), with their continuation lines",
     "table": "markdown and HTML table rows",
-    "paragraph": "citation paragraphs (**[1]** Authors. \"Title\". Venue Year.)",
+    "paragraph": 'citation paragraphs (**[1]** Authors. "Title". Venue Year.)',
 }
 
 # A list line is a sentence or two; a line this long is an embedded image, minified
@@ -37,7 +38,9 @@ FORMAT_HELP = {
 # reading it costs seconds per megabyte and it is never a paper entry.
 MAX_LINE_CHARS = 100_000
 
-_ANCHOR_ONLY_RE = re.compile(r"^(?:[\s,|•·*-]*(?:\[[^\]]*\]\(#[^)]*\)|\[[^\]]*\]\[[^\]]*\]))+[\s,|•·*-]*$")
+_ANCHOR_ONLY_RE = re.compile(
+    r"^(?:[\s,|•·*-]*(?:\[[^\]]*\]\(#[^)]*\)|\[[^\]]*\]\[[^\]]*\]))+[\s,|•·*-]*$"
+)
 _FILE_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 
 
@@ -173,7 +176,9 @@ def _paper_host(fields: Fields) -> bool:
     return bool(fields.paper_url and lk.PAPER_HOST_RE.match(fields.paper_url))
 
 
-_PARAGRAPH_START_RE = re.compile(r"^(?:\*\*\[?\d{1,4}\]?\.?\*\*|\[\d{1,4}\]|\*\*\d{1,4}[.)]|\d{1,4}[.)]\s)")
+_PARAGRAPH_START_RE = re.compile(
+    r"^(?:\*\*\[?\d{1,4}\]?\.?\*\*|\[\d{1,4}\]|\*\*\d{1,4}[.)]|\d{1,4}[.)]\s)"
+)
 
 
 def _paragraph_entry(text: str) -> bool:

@@ -14,21 +14,108 @@ from paperdb import normalize as nz
 
 _ET_AL_RE = re.compile(r",?\s*(?:et\s*al\.?|and others|等)\s*$", re.I)
 _AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*;\s*", re.I)
-_PARTICLES = frozenset({"da", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "la", "le", "van", "von", "bin", "al", "el", "ter", "y", "zu"})
-_NAME_WORD_RE = re.compile(r"^(?:[A-Z\u00C0-\u024F][\w'’\-]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|[A-Z]{2,}[\w\-]*)$")
+_PARTICLES = frozenset(
+    {
+        "da",
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "al",
+        "el",
+        "ter",
+        "y",
+        "zu",
+    }
+)
+_NAME_WORD_RE = re.compile(
+    r"^(?:[A-Z\u00C0-\u024F][\w'’\-]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|[A-Z]{2,}[\w\-]*)$"
+)
 _PART_RE = re.compile(r",\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*;\s*")
 _CJK_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 # Capitalised words that mark a venue, an organisation or a title, never a person.
 _NOT_NAME_WORDS = frozenset(
     w.casefold()
-    for w in (
-        "University Institute Lab Labs Laboratory Research Inc Corp Ltd Team Group Academy "
-        "Proceedings Conference Journal Transactions Workshop Symposium Advances Press "
-        "Review Letters Systems Networks Learning Neural Vision Computer Machine Intelligence "
-        "Association Society International IEEE ACM The A An In On Of For With Via Towards "
-        "Deep Language Model Models Survey Benchmark Dataset Paper Arxiv Preprint Technical "
-        "Report Blog Github Code Project Page Oral Spotlight Poster Highlight Findings Demo"
-    ).split()
+    for w in [
+        "University",
+        "Institute",
+        "Lab",
+        "Labs",
+        "Laboratory",
+        "Research",
+        "Inc",
+        "Corp",
+        "Ltd",
+        "Team",
+        "Group",
+        "Academy",
+        "Proceedings",
+        "Conference",
+        "Journal",
+        "Transactions",
+        "Workshop",
+        "Symposium",
+        "Advances",
+        "Press",
+        "Review",
+        "Letters",
+        "Systems",
+        "Networks",
+        "Learning",
+        "Neural",
+        "Vision",
+        "Computer",
+        "Machine",
+        "Intelligence",
+        "Association",
+        "Society",
+        "International",
+        "IEEE",
+        "ACM",
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "Of",
+        "For",
+        "With",
+        "Via",
+        "Towards",
+        "Deep",
+        "Language",
+        "Model",
+        "Models",
+        "Survey",
+        "Benchmark",
+        "Dataset",
+        "Paper",
+        "Arxiv",
+        "Preprint",
+        "Technical",
+        "Report",
+        "Blog",
+        "Github",
+        "Code",
+        "Project",
+        "Page",
+        "Oral",
+        "Spotlight",
+        "Poster",
+        "Highlight",
+        "Findings",
+        "Demo",
+    ]
 )
 
 
@@ -46,7 +133,7 @@ def is_name(part: str) -> bool:
     words = part.split()
     if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in part):
         return False
-    if words[0] in _PARTICLES or words[-1] in _PARTICLES and len(words) < 3:
+    if words[0] in _PARTICLES or (words[-1] in _PARTICLES and len(words) < 3):
         return False
     if words[0] == "A" and len(words) > 2:
         return False  # "A Statistical Perspective": an article, not an initial
@@ -82,13 +169,12 @@ def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
         body, rest_after = body[: et_al.start()], body[et_al.end() :].strip(" ,.")
     chunks = [c.strip() for c in _AND_RE.split(body)]
     if len(chunks) > 1 and all(_surname_first(c) for c in chunks if c):
-        names = [c for c in chunks if c]
-        return tuple(names), rest_after
+        return tuple(c for c in chunks if c), rest_after
     parts = [p.strip() for p in _PART_RE.split(body)]
-    names = _pair_surnames(parts)
+    pairs = _pair_surnames(parts)
     taken: list[str] = []
     used = 0
-    for name, count in names:
+    for name, count in pairs:
         if not name:
             used += count
             continue
@@ -119,9 +205,13 @@ def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
     """
     out: list[tuple[str, int]] = []
     pairs = [p for p in parts if p]
-    if len(pairs) >= 4 and len(pairs) % 2 == 0 and all(
-        len(pairs[i].split()) == 1 and is_name(pairs[i]) and _given(pairs[i + 1])
-        for i in range(0, len(pairs), 2)
+    if (
+        len(pairs) >= 4
+        and len(pairs) % 2 == 0
+        and all(
+            len(pairs[i].split()) == 1 and is_name(pairs[i]) and _given(pairs[i + 1])
+            for i in range(0, len(pairs), 2)
+        )
     ):
         return [(f"{pairs[i]}, {pairs[i + 1]}", 2) for i in range(0, len(pairs), 2)]
     if (
@@ -140,7 +230,11 @@ def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
 def _given(part: str) -> bool:
     """Given names after a surname: ``K.``, ``Abhinav``, ``Alexei A.``, ``Daniel L.``."""
     words = part.split()
-    return 1 <= len(words) <= 3 and is_name(part) and (len(words) == 1 or len(words[-1].strip(".")) == 1)
+    return (
+        1 <= len(words) <= 3
+        and is_name(part)
+        and (len(words) == 1 or len(words[-1].strip(".")) == 1)
+    )
 
 
 def clean_run(text: str) -> str:

@@ -81,10 +81,14 @@ class Heading:
 
 
 def _heading_text(raw: str) -> str:
-    text = re.sub(r"\(\s*\[[^\]]*\]\(#[^)]*\)\s*\)|\[[^\]]*\]\(#[^)]*\)", " ", raw)  # back-to-top links
+    text = re.sub(
+        r"\(\s*\[[^\]]*\]\(#[^)]*\)\s*\)|\[[^\]]*\]\(#[^)]*\)", " ", raw
+    )  # back-to-top links
     text = nz.clean_text(re.sub(r"<[^>]+>", " ", text)).strip("# ").strip()
     text = re.sub(r"^[^\w(\[]+", "", text)  # leading emoji
-    text = re.sub(r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[IVX]{1,4}\.)\s+(?=\S)", "", text)  # "2.1 Topic"
+    text = re.sub(
+        r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[IVX]{1,4}\.)\s+(?=\S)", "", text
+    )  # "2.1 Topic"
     return text.strip()
 
 

@@ -79,13 +79,18 @@ def url_or_broken(target: str) -> tuple[str | None, bool]:
 _BARE_HOST_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*$", re.I)
 
 
-_FRAMEWORK_RE = re.compile(r"\b(pytorch|tensorflow|tf|keras|jax|caffe2?|mxnet|paddle\w*|theano|chainer|mindspore|matlab|torch7?)\b", re.I)
+_FRAMEWORK_RE = re.compile(
+    r"\b(pytorch|tensorflow|tf|keras|jax|caffe2?|mxnet|paddle\w*|theano|chainer|mindspore|matlab|torch7?)\b",
+    re.I,
+)
 
 
 def _framework(label: str) -> str | None:
     """``code(Torch-7)`` -> Torch-7, ``PyTorch(Author)`` -> PyTorch, ``[code]`` -> None."""
     inner = re.sub(r"\((?:author|authors|official)\)", "", nz.clean_text(label), flags=re.I)
-    inner = re.sub(r"^\W*(?:official\s+)?(?:code|codes|github|repo|implementation)\b", "", inner, flags=re.I)
+    inner = re.sub(
+        r"^\W*(?:official\s+)?(?:code|codes|github|repo|implementation)\b", "", inner, flags=re.I
+    )
     inner = inner.strip(" ()[]:")
     if inner and (_FRAMEWORK_RE.search(inner) or "+" in inner) and len(inner.split()) <= 2:
         return nz.canonical_framework(inner)
@@ -125,19 +130,41 @@ def read_entry(
     return fields
 
 
-_DANGLING_RE = re.compile(r"\b(?:the|a|an|of|to|and|or|in|with|for|by|on|is|are|see|from|that|this|our|at)$", re.I)
+_DANGLING_RE = re.compile(
+    r"\b(?:the|a|an|of|to|and|or|in|with|for|by|on|is|are|see|from|that|this|our|at)$", re.I
+)
 
 
 def _vouched(fields: Fields) -> bool:
     return bool(fields.venue or fields.year or fields.date_year or fields.code or fields.authors)
 
 
-_GENERIC_TITLES = frozenset({"paper", "pdf", "code", "link", "arxiv", "github", "project", "website", "slides", "video", "blog", "here", "this"})
+_GENERIC_TITLES = frozenset(
+    {
+        "paper",
+        "pdf",
+        "code",
+        "link",
+        "arxiv",
+        "github",
+        "project",
+        "website",
+        "slides",
+        "video",
+        "blog",
+        "here",
+        "this",
+    }
+)
 
 
 def _title_ok(title: str) -> bool:
     plain = title.strip(" .:-|*[]()")
-    return len(plain) >= 2 and plain.casefold() not in _GENERIC_TITLES and bool(re.search(r"\w", plain))
+    return (
+        len(plain) >= 2
+        and plain.casefold() not in _GENERIC_TITLES
+        and bool(re.search(r"\w", plain))
+    )
 
 
 def _read_title(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
@@ -203,7 +230,7 @@ def _bold_title(text: str, fields: Fields) -> str | None:
         rest = _title_link(inner, fields)  # **[Title](url)**
         return text[match.end() :] if rest is not None else None
     title, year = _title_and_year(inner)
-    if not title or len(title.split()) < 2 and len(title) < 4:
+    if not title or (len(title.split()) < 2 and len(title) < 4):
         return None
     rest = text[match.end() :]
     subtitle = re.match(r"^\s*[:：]\s*(?=\w)", rest)

@@ -6,7 +6,6 @@ Each ``<tr>`` becomes a :class:`Row` whose cells keep their inner HTML (links, i
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 from paperdb.importers.context import Context

@@ -28,8 +28,11 @@ _ROLES = tuple(
     (role, re.compile(rf"^(?:{pattern})$", re.I))
     for role, pattern in (
         ("authors", r"authors?|作者|by"),
-        ("venue", r"venue|conference|conf|published(?: in| at)?|publication|pub|journal|"
-                  r"accepted(?: at| by| to)?|proceedings|会议|期刊"),
+        (
+            "venue",
+            r"venue|conference|conf|published(?: in| at)?|publication|pub|journal|"
+            r"accepted(?: at| by| to)?|proceedings|会议|期刊",
+        ),
         ("year", r"year|date|年份"),
         ("paper", r"paper|papers|pdf|arxiv|link|url|论文|论文链接"),
         ("code", r"code|codes|github|repo|repository|implementation|代码|源码"),
@@ -82,7 +85,9 @@ def apply_labels(labels: tuple[tuple[str, str], ...], fields: Fields) -> None:
         elif role == "authors" and fields.authors is None:
             run = clean_run(value)
             names, _ = split_author_run(run)
-            fields.authors = names or tuple(a.strip() for a in re.split(r",|;| and ", run) if a.strip())
+            fields.authors = names or tuple(
+                a.strip() for a in re.split(r",|;| and ", run) if a.strip()
+            )
         elif role in ("venue", "year"):
             found = read_venue_year(nz.clean_text(value), loose=True)
             fields.set_venue(found)
@@ -111,13 +116,17 @@ def attach(items: list[Block | Row]) -> list[Block | Row]:
             block = _own_labels(block)
             owner = out[-1] if out else None
             if isinstance(owner, Block) and _continues(owner, block):
-                out[-1] = replace(owner, text=f"{owner.text} | {block.text}", raw=f"{owner.raw}\n{block.raw}")
+                out[-1] = replace(
+                    owner, text=f"{owner.text} | {block.text}", raw=f"{owner.raw}\n{block.raw}"
+                )
                 continue
             found = read_label(block.text)
             if found is not None:
                 owner = out[-1] if out else None
                 if isinstance(owner, Block) and owner.context == block.context:
-                    out[-1] = replace(owner, labels=(*owner.labels, found), raw=f"{owner.raw}\n{block.raw}")
+                    out[-1] = replace(
+                        owner, labels=(*owner.labels, found), raw=f"{owner.raw}\n{block.raw}"
+                    )
                 continue
         out.append(block)
     return out

@@ -29,13 +29,17 @@ class Link:
 
 # -- inline HTML -------------------------------------------------------------------------
 
-_A_RE = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[\"']?[^>]*>(.*?)</a\s*>", re.I | re.S)
+_A_RE = re.compile(
+    r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[\"']?[^>]*>(.*?)</a\s*>", re.I | re.S
+)
 _IMG_RE = re.compile(r"<img\b([^>]*)/?>", re.I)
 _ATTR_RE = re.compile(r"\b(src|alt)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _EMPH_RE = re.compile(r"<(b|strong|i|em)>\s*(.*?)\s*</\1\s*>", re.I | re.S)
 _BR_RE = re.compile(r"<br\s*/?>", re.I)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*>")
-_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)  # not "&noteId="
+_ENTITY_RE = re.compile(
+    r"&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I
+)  # not "&noteId="
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -53,9 +57,18 @@ def html_to_markdown(text: str) -> str:
         return text
     if "<" in text:
         text = _COMMENT_RE.sub(" ", text)
-        text = _A_RE.sub(lambda m: f"[{m.group(2).strip()}]({m.group(1)})" if m.group(2).strip() else "", text)
+        text = _A_RE.sub(
+            lambda m: f"[{m.group(2).strip()}]({m.group(1)})" if m.group(2).strip() else "", text
+        )
         text = _IMG_RE.sub(_img, text)
-        text = _EMPH_RE.sub(lambda m: ("**" if m.group(1).lower() in ("b", "strong") else "*") + m.group(2) + ("**" if m.group(1).lower() in ("b", "strong") else "*"), text)
+        text = _EMPH_RE.sub(
+            lambda m: (
+                ("**" if m.group(1).lower() in ("b", "strong") else "*")
+                + m.group(2)
+                + ("**" if m.group(1).lower() in ("b", "strong") else "*")
+            ),
+            text,
+        )
         text = _BR_RE.sub(" ; ", text)
         text = _TAG_RE.sub("", text)
     text = _ENTITY_RE.sub(lambda m: html.unescape(m.group(0)), text)
@@ -188,7 +201,14 @@ PAPER_HOST_RE = re.compile(
     re.I,
 )
 
-CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "codeberg.org", "sourceforge.net")
+CODE_HOSTS = (
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "gitee.com",
+    "codeberg.org",
+    "sourceforge.net",
+)
 _CODE_LABEL_RE = re.compile(
     r"^(?:official\s+)?(?:code|codes|source code|src|github|gitlab|repo|repository|implementation|"
     r"pytorch|tensorflow|tf|keras|jax|caffe|mxnet|paddle|official|reimpl\w*|代码)\b",
@@ -219,7 +239,9 @@ def label_kind(label: str) -> str | None:
     >>> label_kind("Deep Residual Learning") is None, label_kind("Model compression") is None
     (True, True)
     """
-    plain = re.sub(r"^(?:the|our|a|an|see)\s+", "", nz.clean_text(label).strip(" []()`'\"*_:"), flags=re.I)
+    plain = re.sub(
+        r"^(?:the|our|a|an|see)\s+", "", nz.clean_text(label).strip(" []()`'\"*_:"), flags=re.I
+    )
     if not plain:
         return None
     if _CODE_LABEL_RE.match(plain) and len(plain.split()) <= 4:
@@ -254,13 +276,12 @@ def _classify(start: int, end: int, label: str, target: str, *, image: bool) -> 
     inner = label.strip()
     if inner.startswith("![") and inner.endswith(")"):
         # [![alt](badge)](url): a badge that links somewhere (stars -> the repository)
-        kind = "code" if is_code_host(url) else "page"
-        return Link(start, end, label, url, kind)
+        return Link(start, end, label, url, "code" if is_code_host(url) else "page")
     if url.startswith("#"):
         return Link(start, end, label, url, "anchor")
     kind = label_kind(label)
     if kind is None and is_code_host(url) and _looks_like_code_label(label):
-        kind = "code"
+        return Link(start, end, label, url, "code")
     return Link(start, end, label, url, kind or "text")
 
 
@@ -297,8 +318,10 @@ def badge_text(url: str, alt: str = "") -> str:
     if not match:
         return ""
     path = unquote(match.group(1)).removesuffix(".svg").removesuffix(".png")
-    parts = [p.replace("\x00", "-").replace("__", "\x01").replace("_", " ").replace("\x01", "_")
-             for p in path.replace("--", "\x00").split("-")]
+    parts = [
+        p.replace("\x00", "-").replace("__", "\x01").replace("_", " ").replace("\x01", "_")
+        for p in path.replace("--", "\x00").split("-")
+    ]
     if len(parts) >= 2:
         parts = parts[:-1]  # the colour
     text = " ".join(p.strip() for p in parts if p.strip())

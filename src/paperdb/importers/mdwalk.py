@@ -22,8 +22,8 @@ from paperdb.importers.structure import (
     Block,
     Document,
     Row,
-    join_lines,
     add_heading,
+    join_lines,
     push_heading,
 )
 
@@ -55,7 +55,9 @@ class _Walker:
         self.row: list[str] = []
         self.row_line = 0
         self.in_head = False
-        self.entry_details = 0  # open <details> whose <summary> is an entry: items inside are its notes
+        self.entry_details = (
+            0  # open <details> whose <summary> is an entry: items inside are its notes
+        )
 
     def context(self) -> Context:
         return Context(tuple(self.stack))
@@ -92,7 +94,14 @@ class _Walker:
     def on_heading_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         if tok.map:
             line = tok.map[0]
-            add_heading(self.doc, self.stack, int(tok.tag[1:]), tokens[i + 1].content, line + 1, self.lines[line])
+            add_heading(
+                self.doc,
+                self.stack,
+                int(tok.tag[1:]),
+                tokens[i + 1].content,
+                line + 1,
+                self.lines[line],
+            )
 
     def on_bullet_list_open(self, tok: Token, tokens: list[Token], i: int) -> None:
         self.ordered.append(tok.type == "ordered_list_open")
@@ -109,14 +118,24 @@ class _Walker:
             return
         start, end = tok.map
         para = tokens[i + 1] if i + 1 < len(tokens) else None
-        end = para.map[1] if para is not None and para.type == "paragraph_open" and para.map else start + 1
+        end = (
+            para.map[1]
+            if para is not None and para.type == "paragraph_open" and para.map
+            else start + 1
+        )
         own = self.lines[start:end]
         if own:
             own[0] = MARKER_RE.sub("", own[0], count=1)
         depth = len(self.ordered) - 1 + self.entry_details
         self.add(
-            Block(start + 1, join_lines(own), "\n".join(self.lines[start:end]).rstrip(),
-                  bool(self.ordered and self.ordered[-1]), self.context(), depth=depth)
+            Block(
+                start + 1,
+                join_lines(own),
+                "\n".join(self.lines[start:end]).rstrip(),
+                bool(self.ordered and self.ordered[-1]),
+                self.context(),
+                depth=depth,
+            )
         )
 
     def on_paragraph_open(self, tok: Token, tokens: list[Token], i: int) -> None:
@@ -127,7 +146,14 @@ class _Walker:
             return  # (markdown-it also breaks lines at a lone \r; ours do not)
         own = self.lines[start:end]
         self.add(
-            Block(start + 1, join_lines(own), "\n".join(own).rstrip(), False, self.context(), kind="paragraph")
+            Block(
+                start + 1,
+                join_lines(own),
+                "\n".join(own).rstrip(),
+                False,
+                self.context(),
+                kind="paragraph",
+            )
         )
 
     def on_html_block(self, tok: Token, tokens: list[Token], i: int) -> None:
@@ -146,7 +172,9 @@ class _Walker:
             self.entry_details -= 1
             return
         if summary:
-            push_heading(self.stack, Heading.read(SUMMARY_LEVEL, summary.group(1), tok.map[0] + 1), self.doc)
+            push_heading(
+                self.stack, Heading.read(SUMMARY_LEVEL, summary.group(1), tok.map[0] + 1), self.doc
+            )
         elif re.search(r"</details\s*>", content, re.I):
             while self.stack and self.stack[-1].level >= SUMMARY_LEVEL:
                 self.stack.pop()
@@ -207,8 +235,9 @@ def nest(items: list[Block | Row]) -> list[Block | Row]:
                 out.append(block)  # a labelled line: labels.attach gives it to its entry
                 continue
             if not _LINK_HINT_RE.search(block.text):
-                out[parents[-1]] = replace(parent, text=f"{parent.text} | {block.text}",
-                                           raw=f"{parent.raw}\n{block.raw}")
+                out[parents[-1]] = replace(
+                    parent, text=f"{parent.text} | {block.text}", raw=f"{parent.raw}\n{block.raw}"
+                )
                 continue
             if not _LINK_HINT_RE.search(parent.text):
                 heading = Heading.read(SUMMARY_LEVEL + parent.depth + 1, parent.text, parent.line)

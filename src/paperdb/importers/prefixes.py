@@ -27,7 +27,9 @@ _TAG_RE = re.compile(r"^\s*【([^】]*)】")
 _CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s+")
 _LEADING_TAG_RE = re.compile(r"^(?:\[([^\[\]]{2,60})\](?![(\[])|\(([^()]{2,60})\))\s*")
 _GROUP_RE = re.compile(r"^[(\[]\s*((?:\[[^\]]*\]\([^)]*\)[\s,|/]*)+)[)\]]\s*")
-_NICK_RE = re.compile(r"^(?:\*\*\[([^\]]{1,40})\]\*\*|\[\*\*([^\]*]{1,40})\*\*\](?![(\[])|\[([^\]\[]{1,40})\](?![(\[]))\s*")
+_NICK_RE = re.compile(
+    r"^(?:\*\*\[([^\]]{1,40})\]\*\*|\[\*\*([^\]*]{1,40})\*\*\](?![(\[])|\[([^\]\[]{1,40})\](?![(\[]))\s*"
+)
 _TAG_VENUE_RE = re.compile(r"^([A-Za-z][A-Za-z0-9&]*?)\s*((?:19|20)[0-9]{2})(?:\s*-\s*(.+))?$")
 
 
@@ -97,7 +99,7 @@ def _leading_tag(text: str, fields: Fields) -> str:
         found = read_venue_year(head)
     else:
         head = inner
-    if found is None or found.year is None and found.venue is None:
+    if found is None or (found.year is None and found.venue is None):
         return text
     if found.venue is None and not re.search(r"(?:19|20)[0-9]{2}", head):
         return text

@@ -171,6 +171,16 @@ def _starts_block(text: str) -> bool:
     )
 
 
+def _may_be_entry_paragraph(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    return bool(
+        ENTRY_PARAGRAPH_RE.match(line)
+        and not _ITEM_RE.match(line)
+        and not _ATX_RE.match(line)
+        and _table_header(lines, i) is None
+    )
+
+
 def scan_lines(lines: list[str]) -> list[Event] | None:
     """Read a paper list's structure line by line; None when markdown-it must decide."""
     events: list[Event] = []
@@ -202,9 +212,8 @@ def scan_lines(lines: list[str]) -> list[Event] | None:
                 events.append(("row", i, tuple(cells[: len(header)]), header))
                 continue
             in_table = False  # a block that ends the table: read it below
-        if state in ("", "after") and ENTRY_PARAGRAPH_RE.match(line) and not _ITEM_RE.match(line):
-            if not _ATX_RE.match(line) and _table_header(lines, i) is None:
-                return None  # a paragraph that may be an entry: markdown-it reads it
+        if state in ("", "after") and _may_be_entry_paragraph(lines, i):
+            return None  # a paragraph that may be an entry: markdown-it reads it
         if not stripped:
             if state == "item":
                 close_item(i)
@@ -306,7 +315,9 @@ def heading_entry(text: str, line: int, raw: str, context: Context) -> Block | N
     return Block(line, text.strip(), raw, False, context, kind="paragraph")
 
 
-def add_heading(doc: Document, stack: list[Heading], level: int, text: str, line: int, raw: str) -> None:
+def add_heading(
+    doc: Document, stack: list[Heading], level: int, text: str, line: int, raw: str
+) -> None:
     """A heading: a new section, and an entry too when it is a paper's link."""
     heading = Heading.read(level, text, line)
     entry = heading_entry(text, line, raw, Context(tuple(stack)))
@@ -349,4 +360,6 @@ def _item(
 # Paragraphs outside lists that may be entries (``**[12]** Authors. "Title"``,
 # ``**Title** [[paper](u)]``): the scanner leaves documents with such a paragraph to
 # markdown-it, which reads them as blocks of kind "paragraph".
-ENTRY_PARAGRAPH_RE = re.compile(r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|_[^_\s]|[0-9]{1,4}[.)]\S|<(?:b|strong|a)\b)", re.I)
+ENTRY_PARAGRAPH_RE = re.compile(
+    r"^ {0,3}(?:\*\*|__|\[|!\[|\*[^*\s]|_[^_\s]|[0-9]{1,4}[.)]\S|<(?:b|strong|a)\b)", re.I
+)

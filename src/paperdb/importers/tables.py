@@ -21,22 +21,39 @@ from paperdb.importers.venues import VenueYear, read_venue_year
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
     for role, pattern in (
-        ("title", r"^(?:title|titles|paper|papers|paper title|name|work|article|论文|标题|题目|名称)$"),
+        (
+            "title",
+            r"^(?:title|titles|paper|papers|paper title|name|work|article|论文|标题|题目|名称)$",
+        ),
         ("authors", r"^(?:authors?|作者)$"),
-        ("venue", r"^(?:venue|venues|conf|conference|conferences|published|publication|pub|journal|"
-                  r"source|会议|期刊|发表)$"),
+        (
+            "venue",
+            r"^(?:venue|venues|conf|conference|conferences|published|publication|pub|journal|"
+            r"source|会议|期刊|发表)$",
+        ),
         ("year", r"^(?:year|years|date|time|published date|年份|时间|日期)$"),
         ("code", r"^(?:code|codes|implementation|github|repo|repository|代码|源码)$"),
         ("links", r"^(?:links?|urls?|pdf|paper link|resources?|materials?|链接)$"),
         ("type", r"^(?:type|类型|category)$"),
-        ("note", r"^(?:notion|note|notes|comments?|remarks?|description|keywords?|tl;?dr|备注|笔记|"
-                 r"summary|highlights?)$"),
+        (
+            "note",
+            r"^(?:notion|note|notes|comments?|remarks?|description|keywords?|tl;?dr|备注|笔记|"
+            r"summary|highlights?)$",
+        ),
     )
 )
 _COMBINED_RE = re.compile(r"\s*(?:&|and|/|\+|,|与|和)\s*", re.I)
 
 
-_TITLE_RANK = {"title": 3, "titles": 3, "paper title": 3, "paper": 2, "papers": 2, "work": 2, "article": 2}
+_TITLE_RANK = {
+    "title": 3,
+    "titles": 3,
+    "paper title": 3,
+    "paper": 2,
+    "papers": 2,
+    "work": 2,
+    "article": 2,
+}
 
 
 @lru_cache(maxsize=256)  # every row of a table asks with the same header
@@ -60,7 +77,9 @@ def table_columns(header: tuple[str, ...]) -> tuple[dict[str, int], ...]:
     width = _repeat_width(names)
     if width:
         halves = [table_columns(tuple(header[i : i + width])) for i in range(0, len(header), width)]
-        return tuple({r: c + n * width for r, c in m.items()} for n, h in enumerate(halves) for m in h[:1])
+        return tuple(
+            {r: c + n * width for r, c in m.items()} for n, h in enumerate(halves) for m in h[:1]
+        )
     roles: dict[str, int] = {}
     rank = 0
     for index, cell in enumerate(header):
@@ -108,7 +127,9 @@ def _roles_of(cell: str) -> list[str]:
     return roles
 
 
-def read_row(cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, str]) -> Fields | None:
+def read_row(
+    cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, str]
+) -> Fields | None:
     """One entry of a paper table row; None when its title cell is empty."""
 
     def cell(role: str) -> str:
@@ -138,7 +159,9 @@ def read_row(cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, st
     authors = clean_run(lk.html_to_markdown(cell("authors")))
     if authors and authors != "-" and columns.get("authors") != columns.get("title"):
         names, _ = split_author_run(authors)
-        fields.authors = names or tuple(a.strip() for a in re.split(r",|;| and ", authors) if a.strip())
+        fields.authors = names or tuple(
+            a.strip() for a in re.split(r",|;| and ", authors) if a.strip()
+        )
     for role in ("type", "note"):
         value = nz.clean_text(_strip_links(cell(role)))
         if value and value not in ("-", "—") and len(value) <= 80:
@@ -149,7 +172,7 @@ def read_row(cells: tuple[str, ...], columns: dict[str, int], defs: dict[str, st
 
 def _authors_in_cell(cell: str) -> tuple[str, ...] | None:
     for part in re.split(r"<br\s*/?>|\n", cell, flags=re.I)[1:]:
-        names, rest = split_author_run(clean_run(_strip_links(part)))
+        names, _ = split_author_run(clean_run(_strip_links(part)))
         if names:
             return names
     return None

@@ -50,7 +50,9 @@ def title_end(text: str, *, comma: bool = True) -> int:
     """
     cut = len(text)
     for stop in _STOP_RE.finditer(text, 3):
-        if stop.group().strip() in ("-", "--", "–", "—") and not _tail_after_dash(text[stop.end() :]):
+        if stop.group().strip() in ("-", "--", "–", "—") and not _tail_after_dash(
+            text[stop.end() :]
+        ):
             continue  # "Title - A Statistical Perspective": a subtitle, not a separator
         cut = stop.start()
         break
@@ -74,7 +76,9 @@ def _tail_after_dash(after: str) -> bool:
     return bool(names) or (found is not None and found.venue is not None)
 
 
-_AFFILIATION_RE = re.compile(r"\b(?:Universit\w*|Institute|College|Lab\w*|Academy|Inc|Corp\w*|Research|Google|Microsoft|Meta|NVIDIA|IBM|Intel|MIT|CMU|ETH|EPFL)\b|^@")
+_AFFILIATION_RE = re.compile(
+    r"\b(?:Universit\w*|Institute|College|Lab\w*|Academy|Inc|Corp\w*|Research|Google|Microsoft|Meta|NVIDIA|IBM|Intel|MIT|CMU|ETH|EPFL)\b|^@"
+)
 
 
 def _affiliation(inner: str) -> bool:

@@ -121,8 +121,16 @@ def _venue(rest: str, *, loose: bool, dated: bool) -> tuple[str | None, str | No
     if not plain:
         return None, None, presentation
     presentation = presentation or nz.parse_presentation(plain)
-    name = _strip(_QUALIFIER_RE.sub(" ", plain)) if presentation or _QUALIFIER_RE.search(plain) else plain
-    name = re.sub(r"^(?:(?:Conference|Journal|Workshop|Venue)\b[:\s-]*(?=[A-Z]{2})|(?:Accepted (?:by|at|to)|Published (?:in|at)|In)\s+)", "", name).strip()
+    name = (
+        _strip(_QUALIFIER_RE.sub(" ", plain))
+        if presentation or _QUALIFIER_RE.search(plain)
+        else plain
+    )
+    name = re.sub(
+        r"^(?:(?:Conference|Journal|Workshop|Venue)\b[:\s-]*(?=[A-Z]{2})|(?:Accepted (?:by|at|to)|Published (?:in|at)|In)\s+)",
+        "",
+        name,
+    ).strip()
     name = _strip(name)
     if not name or _NOT_VENUE_RE.match(name):
         return None, None, presentation
@@ -137,7 +145,12 @@ def _venue(rest: str, *, loose: bool, dated: bool) -> tuple[str | None, str | No
         return compound, plain, presentation
     if dated and _ACRONYM_RE.match(name) and len(name) <= 24:
         return name, plain, presentation
-    if dated and _PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not nz.is_person_name(name):
+    if (
+        dated
+        and _PLAIN_NAME_RE.match(name)
+        and len(name.split()) <= 10
+        and not nz.is_person_name(name)
+    ):
         return name, plain, presentation
     return None, None, presentation
 
@@ -148,7 +161,11 @@ def _compound(name: str) -> str | None:
     if not parts or len(parts) > 5:
         return None
     known = [p for p in parts if nz.lookup_venue(p)]
-    rest = [p for p in parts if not nz.lookup_venue(p) and p.casefold() not in ("of", "findings", "w", "the")]
+    rest = [
+        p
+        for p in parts
+        if not nz.lookup_venue(p) and p.casefold() not in ("of", "findings", "w", "the")
+    ]
     if known and all(p.isupper() or p[:1].isupper() for p in rest) and len(rest) <= 1:
         if len(parts) == 2 and parts[1].upper() == "W":
             return nz.canonical_venue(parts[0])[0]
