@@ -19,8 +19,8 @@ from paperdb import normalize as nz
 from paperdb.errors import InputError
 from paperdb.importers import labels
 from paperdb.importers import links as lk
-from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.context import Context
+from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.structure import Block, Row, walk
 from paperdb.importers.tables import read_row, table_columns
 from paperdb.models import ImportWarning, PaperRecord, ParsedList
