@@ -54,6 +54,8 @@ MENTION_KEYS = [
     "topic",
     "paper_url",
     "broken_link",
+    "authors",
+    "code_urls",
 ]
 
 

@@ -22,6 +22,11 @@ EXPECTED_COLUMNS = {
         "n_entries",
         "n_warnings",
         "imported_at",
+        # 0006_living_lists
+        "origin",
+        "revision",
+        "etag",
+        "last_modified",
     ],
     "venues": ["name", "kind"],
     "venue_aliases": ["alias", "venue"],
@@ -64,6 +69,9 @@ EXPECTED_COLUMNS = {
         "arxiv_id",
         "nickname",
         "paper_id",
+        # 0006_living_lists
+        "first_seen",
+        "added",
     ],
     "entry_authors": ["entry_id", "author_id", "position"],
     "entry_code": ["entry_id", "repo_id"],

@@ -25,41 +25,6 @@ pytestmark = pytest.mark.slow
 SEEDS = sorted(seed_dir().glob("*.txt"))
 
 
-def cli(
-    db: Path, *args: str, preexec: Callable[[], None] | None = None, **kwargs: object
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PAPERDB_TEST_PAUSE_AFTER_FILES"}
-    kwargs.setdefault("stdout", subprocess.PIPE)
-    kwargs.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run(  # type: ignore[call-overload, no-any-return]
-        [sys.executable, "-m", "paperdb", "--db", str(db), *args],
-        env=env,
-        text=True,
-        timeout=120,
-        preexec_fn=preexec,
-        **kwargs,
-    )
-
-
-def snapshot(db_file: Path) -> tuple[dict[str, int], str]:
-    """Row counts and a full dump: equal snapshots mean an unchanged database."""
-    db = open_db(db_file)
-    try:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        dump = "\n".join(db.conn.iterdump())
-        return counts(db), dump
-    finally:
-        db.close()
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
-    assert result.returncode == 1, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-
-
 @pytest.fixture
 def seeded(tmp_path: Path) -> Path:
     db_file = tmp_path / "db" / "papers.db"

@@ -23,7 +23,7 @@ from paperdb.importers.context import Context
 from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.structure import Block, Row, walk
 from paperdb.importers.tables import read_row, table_columns
-from paperdb.models import ImportWarning, PaperRecord, ParsedList
+from paperdb.models import LineWarning, PaperRecord, ParsedList
 
 # Kinds of block ``--format`` can restrict an import to (default: all of them).
 FORMATS: tuple[str, ...] = ("list", "table", "paragraph")
@@ -102,9 +102,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     doc = walk(text)
     result = ParsedList(file=file, fmt="", skipped=doc.skipped)
     result.warnings.extend(long_lines)
-    result.warnings.extend(
-        ImportWarning(file, line, reason, raw) for line, raw, reason in doc.notes
-    )
+    result.warnings.extend(LineWarning(file, line, reason, raw) for line, raw, reason in doc.notes)
     defs = lk.definitions(text)
     vocab = _vocabulary(doc.items)
     year_of_file = file_year(file)
@@ -112,14 +110,14 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
         kind = "table" if isinstance(block, Row) else block.kind
         if fmt is not None and kind != fmt:
             reason = f"not a {fmt!r} entry (--format {fmt}): {FORMAT_HELP[fmt]}"
-            result.warnings.append(ImportWarning(file, block.line, reason, block.raw))
+            result.warnings.append(LineWarning(file, block.line, reason, block.raw))
             continue
         if isinstance(block, Row):
             read, reason = _read_row(block, defs)
         else:
             read, reason = _read(block, defs, vocab)
         if reason:
-            result.warnings.append(ImportWarning(file, block.line, reason, block.raw))
+            result.warnings.append(LineWarning(file, block.line, reason, block.raw))
         elif not read:
             result.skipped += 1
         result.records.extend(_record(fields, block, file, year_of_file) for fields in read)
@@ -212,7 +210,7 @@ def _why(block: Block) -> str:
     return "no title found (a title link, a bold or quoted title, or leading text before the links)"
 
 
-def _blank_long_lines(text: str, file: str) -> tuple[str, list[ImportWarning]]:
+def _blank_long_lines(text: str, file: str) -> tuple[str, list[LineWarning]]:
     """Blank lines longer than :data:`MAX_LINE_CHARS`, with a warning for each."""
     lines = text.split("\n")
     warnings = []
