@@ -57,11 +57,6 @@ def test_markdown_round_trip(seed_conn: sqlite3.Connection, tmp_path: Path, grou
     db.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the table reader has no Nickname column role and reads a Notes cell as one tag;"
-    " the export writes both (issue 13), the importer (issue 10) is to read them",
-)
 def test_markdown_round_trip_nicknames_and_tags(
     seed_conn: sqlite3.Connection, tmp_path: Path
 ) -> None:

@@ -251,3 +251,19 @@ def _drop_period(text: str) -> str:
     if text.endswith(".") and not re.search(r"(?:^|[\s,])[A-Z]\.$", text):
         return text[:-1].rstrip()
     return text
+
+
+def split_names(run: str) -> tuple[str, ...]:
+    """The names of a field that holds only authors (an Authors column or label).
+
+    The field vouches for them, so a name the shape test would doubt stays a name.
+
+    >>> split_names("Yaxing Wang, Joost van de weijer, Lu Yu, SHANGLING JUI")
+    ('Yaxing Wang', 'Joost van de weijer', 'Lu Yu', 'SHANGLING JUI')
+    >>> split_names("Doersch, Carl and Gupta, Abhinav")
+    ('Doersch, Carl', 'Gupta, Abhinav')
+    """
+    names, rest = split_author_run(run)
+    if names and not rest:
+        return names
+    return tuple(p.strip() for p in _PART_RE.split(clean_run(run)) if p and p.strip())

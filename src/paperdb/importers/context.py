@@ -41,7 +41,7 @@ _SOFT_RE = re.compile(
 )
 _GENERIC_TOPIC_RE = re.compile(
     r"^(?:papers?|paper list|list|the list|reading list|all papers|selected papers|"
-    r"conference papers|journal papers|preprints?|others?|misc\w*|general|uncategori[sz]ed|surveys? papers?)$",
+    r"conference papers|journal papers|preprints?|others?|misc\w*|general|uncategori[sz]ed|unknown(?: venue| year| topic)?|undated|no (?:venue|year|topic)|surveys? papers?)$",
     re.I,
 )
 
@@ -107,10 +107,24 @@ def _topic(text: str) -> str | None:
     slug = nz.canonical_topic(text)
     if slug is not None:
         return slug
-    plain = re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text).strip(" -_:()").strip()
-    if not plain or _GENERIC_TOPIC_RE.match(plain) or not re.search(r"[^\W\d]", plain):
+    # "Uncategorized / 2015": a path of headings (paperdb's own export writes them)
+    parts = [
+        part.strip(" -_:()")
+        for part in re.split(r"\s+/\s+", re.sub(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", " ", text))
+    ]
+    if not any(_topical(part) for part in parts):
         return None
     return text.casefold()
+
+
+def _topical(part: str) -> bool:
+    """A heading (or a part of a ``A / B`` path) that names neither a venue nor nothing."""
+    return bool(
+        part
+        and re.search(r"[^\W\d]", part)
+        and not _GENERIC_TOPIC_RE.match(part)
+        and nz.lookup_venue(part) is None
+    )
 
 
 @dataclass(frozen=True, slots=True)

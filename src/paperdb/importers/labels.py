@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
-from paperdb.importers.authors import clean_run, split_author_run
+from paperdb.importers.authors import split_names
 from paperdb.importers.structure import MARKER_RE, Block, Row, join_lines
 from paperdb.importers.venues import read_venue_year
 
@@ -83,11 +83,7 @@ def apply_labels(labels: tuple[tuple[str, str], ...], fields: Fields) -> None:
             for link in lk.find_links(linked):
                 fields.add_code(link.url, link.label)
         elif role == "authors" and fields.authors is None:
-            run = clean_run(value)
-            names, _ = split_author_run(run)
-            fields.authors = names or tuple(
-                a.strip() for a in re.split(r",|;| and ", run) if a.strip()
-            )
+            fields.authors = split_names(value)
         elif role in ("venue", "year"):
             found = read_venue_year(nz.clean_text(value), loose=True)
             fields.set_venue(found)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
 from paperdb.importers import tail
-from paperdb.importers.authors import clean_run, split_author_run
+from paperdb.importers.authors import clean_run, split_author_run, split_names
 from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.venues import VenueYear, read_venue_year
 
@@ -26,6 +26,11 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^(?:title|titles|paper|papers|paper title|name|work|article|论文|标题|题目|名称)$",
         ),
         ("authors", r"^(?:authors?|作者)$"),
+        (
+            "nickname",
+            r"^(?:nickname|nick|abbr\.?|abbreviation|short name|alias|acronym|"
+            r"algorithm name|method name|简称)$",
+        ),
         (
             "venue",
             r"^(?:venue|venues|conf|conference|conferences|published|publication|pub|journal|"
@@ -158,14 +163,14 @@ def read_row(
         fields.paper_url = fallback
     authors = clean_run(lk.html_to_markdown(cell("authors")))
     if authors and authors != "-" and columns.get("authors") != columns.get("title"):
-        names, _ = split_author_run(authors)
-        fields.authors = names or tuple(
-            a.strip() for a in re.split(r",|;| and ", authors) if a.strip()
-        )
+        fields.authors = split_names(authors)
+    nickname = nz.clean_text(_strip_links(cell("nickname")))
+    if nickname and nickname not in ("-", "—") and len(nickname) <= 40:
+        fields.nickname = nickname
     for role in ("type", "note"):
-        value = nz.clean_text(_strip_links(cell(role)))
-        if value and value not in ("-", "—") and len(value) <= 80:
-            fields.tags.append(value)
+        for value in re.split(r"\s*;\s+", nz.clean_text(_strip_links(cell(role)))):
+            if value and value not in ("-", "—") and len(value) <= 80:
+                fields.tags.append(value)
     fields.shape = "table"
     return fields
 
