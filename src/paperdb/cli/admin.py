@@ -175,7 +175,8 @@ def import_(
         typer.Option(
             "--format",
             "-f",
-            help="Force one list format instead of detecting it.",
+            help="Read only one kind of block: list (items), table (markdown and HTML"
+            " rows) or paragraph (citation paragraphs); others become warnings.",
             show_default=False,
         ),
     ] = None,
