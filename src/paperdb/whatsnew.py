@@ -95,9 +95,11 @@ def new_papers(
     """The papers first seen since ``since`` through a change to a list, newest first."""
     where = build_where(conn, filters or Filters())
     after = stamp(since)
+    # INDEXED BY: left alone, SQLite walks every entry in paper_id order for the GROUP BY
+    # (~1 s at 1M entries) instead of reading the few added ones from the partial index.
     sql = (
         "WITH fresh AS (SELECT e.paper_id, min(e.first_seen) AS seen,"
-        " group_concat(DISTINCT s.name) AS lists FROM entries e"
+        " group_concat(DISTINCT s.name) AS lists FROM entries e INDEXED BY entries_added"
         " JOIN sources s ON s.id = e.source_id"
         " WHERE e.added = 1 AND e.first_seen >= ? GROUP BY e.paper_id)"
         " SELECT p.id, f.seen, f.lists FROM fresh f JOIN papers p ON p.id = f.paper_id"

@@ -270,7 +270,8 @@ class Writer:
         that continues one of them keeps its first-seen time (:mod:`paperdb.changes`).
         """
         kept = _one_per_line(records, name, report)
-        seen = self._first_seen(kept, previous, report)
+        keys = [normalize.title_key(record.title) for record in kept]
+        seen = self._first_seen(kept, keys, previous, report)
         if not kept:
             return
         self.keys.expect(len(kept))
@@ -281,9 +282,8 @@ class Writer:
         row = self.conn.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
         entry_id = int(row[0])  # SQLite's choice of the next rowid, made explicit
         rows = _Rows()
-        title_key = normalize.title_key
         for index, record in enumerate(kept):
-            key = title_key(record.title)
+            key = keys[index]
             paper_id = self._link(record, key, report)
             lookups.ensure_venue(record.venue)
             lookups.ensure_topic(record.topic)
@@ -309,6 +309,7 @@ class Writer:
     @staticmethod
     def _first_seen(
         kept: Sequence[PaperRecord],
+        keys: Sequence[str],
         previous: Sequence[StoredMention] | None,
         report: FileReport,
     ) -> list[tuple[str, int]]:
@@ -317,10 +318,9 @@ class Writer:
         now = utc_now()
         if previous is None:
             return [(now, 0)] * len(kept)
-        title_key = normalize.title_key
         found = changes.compare(
             [m.mention for m in previous],
-            [changes.Mention(r.raw, title_key(r.title), r.arxiv_id) for r in kept],
+            [changes.Mention(r.raw, key, r.arxiv_id) for r, key in zip(kept, keys, strict=True)],
         )
         report.added, report.removed, report.changed = found.new, found.removed, found.changed
         return [
