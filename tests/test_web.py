@@ -231,3 +231,19 @@ def test_serve_bad_port_is_a_usage_error(args: list[str], seed_db_path: Path) ->
     result = CliRunner().invoke(app, ["--db", str(seed_db_path), "serve", *args])
     assert result.exit_code == 2
     assert args[0] in result.stderr
+
+
+def test_a_file_that_cannot_be_written_is_served_immutable(
+    seed_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from paperdb.cli.web import datasette_args
+
+    meta = tmp_path / "metadata.json"
+    args = datasette_args(seed_db_path, meta, host="127.0.0.1", port=8001, open_browser=False)
+    assert str(seed_db_path) in args and "--immutable" not in args
+    # Tests run as root, for whom every file is writable: ask os.access as another user would.
+    monkeypatch.setattr(os, "access", lambda path, mode: not mode & os.W_OK)
+    args = datasette_args(seed_db_path, meta, host="127.0.0.1", port=8001, open_browser=True)
+    assert args[args.index("--immutable") + 1] == str(seed_db_path) and "--open" in args

@@ -68,26 +68,30 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="paperdb-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(path.stem, sql=sql)), encoding="utf-8")
-        # Without --immutable Datasette opens the file with mode=ro: nothing is written,
-        # and an import while serving is seen on the next page load.
-        args = [
-            "serve",
-            str(path),
-            "--metadata",
-            str(meta),
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--setting",
-            "suggest_facets",
-            "off",
-        ]
-        datasette_cli.main(
-            args=[*args, *(["--open"] if open_browser else [])],
-            prog_name="datasette",
-            standalone_mode=False,
-        )
+        args = datasette_args(path, meta, host=host, port=port, open_browser=open_browser)
+        datasette_cli.main(args=args, prog_name="datasette", standalone_mode=False)
+
+
+def datasette_args(
+    path: Path, meta: Path, *, host: str, port: int, open_browser: bool
+) -> list[str]:
+    """``datasette serve`` arguments for the database at ``path``.
+
+    A file this process may write is opened with ``mode=ro`` (nothing is written, and an
+    import while serving shows on the next page load); one it may not write cannot be
+    written from here at all, so it is served ``--immutable``, which also reads a WAL
+    database in a folder where SQLite cannot create its -shm file.
+    """
+    import os
+
+    from paperdb.db import database_file
+
+    file = database_file(path)
+    writable = os.access(file, os.W_OK) and os.access(file.parent, os.W_OK | os.X_OK)
+    database = [str(path)] if writable else ["--immutable", str(path)]
+    browser = ["--open"] if open_browser else []
+    return ["serve", *database, "--metadata", str(meta), "--host", host, "--port", str(port),
+            "--setting", "suggest_facets", "off", *browser]  # fmt: skip
 
 
 def _register_plugin() -> None:
