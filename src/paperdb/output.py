@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -72,6 +72,23 @@ def to_tsv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     return "\n".join(lines) + "\n"
 
 
+def write_out(text: str | Iterable[str]) -> None:
+    """Write command output (``text`` or its pieces) to stdout and flush: the one writer
+    of data on stdout.
+
+    On a terminal, control characters are made inert (:func:`inert`): a title in a list
+    must not drive the terminal (set its title, move the cursor, hide text). Files and
+    pipes get the text as written. A write error (a full disk) propagates as OSError;
+    the CLI's entry point turns it into one line.
+    """
+    pieces = [text] if isinstance(text, str) else text
+    if sys.stdout.isatty():
+        pieces = (inert(piece) for piece in pieces)
+    for piece in pieces:
+        sys.stdout.write(piece)
+    sys.stdout.flush()
+
+
 def use_color() -> bool:
     """Colour only on a terminal and only when NO_COLOR is unset."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -88,15 +105,15 @@ def render(
     """Write rows to stdout in ``fmt``; ``wrap`` names the columns that may wrap."""
     fmt = Format(fmt)
     if fmt is Format.json:
-        sys.stdout.write(to_json(rows))
+        write_out(to_json(rows))
     elif fmt is Format.csv:
-        sys.stdout.write(to_csv(rows, columns))
+        write_out(to_csv(rows, columns))
     elif not sys.stdout.isatty():
         if rows:
-            sys.stdout.write(to_tsv(rows, columns))
+            write_out(to_tsv(rows, columns))
     else:
         _rich_table(rows, columns, wrap, title)
-    sys.stdout.flush()
+        sys.stdout.flush()
 
 
 def _rich_table(

@@ -104,8 +104,10 @@ def read_list(path: Path) -> tuple[str, list[str]]:
         InputError: the file is missing, a broken link or a link loop, not a regular
             file, unreadable, too large, binary or undecodable.
     """
+    problem = _usable(path)
+    if problem is not None:
+        raise problem
     try:
-        _require_regular(path, os.stat(path).st_mode)
         # O_NONBLOCK: if the file was swapped for a named pipe since, open cannot hang.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -131,6 +133,8 @@ def _usable(path: Path) -> InputError | None:
     """Why ``path`` cannot be read as a list (missing, link loop, not regular), or None."""
     try:
         _require_regular(path, os.stat(path).st_mode)
+    except ValueError:  # os.stat's word for a NUL in the path
+        return InputError(f"{str(path)!r}: a path cannot contain a NUL character")
     except OSError as exc:
         return _os_problem(path, exc)
     except InputError as exc:

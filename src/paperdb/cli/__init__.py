@@ -11,16 +11,17 @@ starts fast.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,7 +31,47 @@ from paperdb.errors import PaperdbError
 if TYPE_CHECKING:
     from rich.console import Console
 
-app = typer.Typer(
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def report_output_error(exc: OSError) -> None:
+    """Say in one line that the output could not be written (a closed pipe is the
+    reader's choice, ``paperdb search x | head -1``: no message); stdout is then pointed
+    at /dev/null so nothing can fail on it again."""
+    _stdout_to_devnull()
+    if exc.errno != errno.EPIPE:
+        where = exc.filename if exc.filename is not None else "output"
+        with suppress(OSError):  # stderr is gone too: the exit code is all that is left
+            print_error(f"cannot write {where}: {exc.strerror or exc}")
+
+
+class _App(typer.Typer):
+    """The Typer app; its entry point also ends a failed write of the output in one line.
+
+    Every command's output, and click's own ``--help`` and ``--version`` text, is
+    flushed here, so a full disk or a closed pipe is seen in this one place.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return super().__call__(*args, **kwargs)
+            finally:
+                sys.stdout.flush()
+        except OSError as exc:
+            report_output_error(exc)
+            sys.exit(1)
+
+
+app = _App(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     # Plain click help and errors: a usage error ends in one "Error: ..." line instead of a
@@ -82,6 +123,8 @@ def user_errors() -> Iterator[None]:
 
     An sqlite3 error that escaped the library (a damaged file noticed mid-query, a full
     disk) is also a user error: it is named by its SQLite error code, not a traceback.
+    A failed write of the output (OSError) is one line too (:func:`report_output_error`,
+    which the entry point also calls for what is written after the block).
     """
     try:
         yield
@@ -94,16 +137,7 @@ def user_errors() -> Iterator[None]:
         print_error(str(translate_error(exc, _current_db_label())))
         raise typer.Exit(code=1) from None
     except OSError as exc:
-        # Writing the output failed (a full disk, a closed pipe): say so in one line, and
-        # point stdout at /dev/null so the interpreter's final flush cannot fail again.
-        target = exc.filename or "output"
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
-        except (OSError, ValueError):
-            pass
-        print_error(f"cannot write {target}: {exc.strerror or exc}")
+        report_output_error(exc)
         raise typer.Exit(code=1) from None
     except KeyboardInterrupt:
         err_console().print("[red]interrupted[/red]", soft_wrap=True)
@@ -216,6 +250,50 @@ def _file_mode(path: Path) -> int:
         umask = os.umask(0o022)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def output_file(value: str, *, force: bool) -> Path | None:
+    """The file an ``-o`` option names, checked before anything is computed; None for
+    ``-``, the usual name for stdout.
+
+    Raises:
+        InputError: it names a folder (or ends with a slash), its folder does not exist,
+            or it exists and ``force`` is not given.
+    """
+    from paperdb.errors import InputError
+
+    if "\x00" in value:
+        raise InputError(f"{value!r}: a file name cannot contain a NUL character")
+    if value == "-":
+        return None
+    path = Path(value)
+    if value.endswith(("/", os.sep)) or path.is_dir():
+        raise InputError(f"{value}: names a folder, not a file; give the file to write")
+    if not path.parent.is_dir():
+        raise InputError(f"{path.parent}: no such folder")
+    if path.is_file() and not force:
+        raise InputError(f"{path} exists; pass --force to overwrite it")
+    return path
+
+
+def write_output(target: Path | None, text: str | Iterable[str]) -> None:
+    """A command's output: to stdout (``target`` None; see :func:`paperdb.output.write_out`)
+    or to the ``-o`` file from :func:`output_file`, written atomically and named on stderr.
+
+    Raises:
+        InputError: the file cannot be written (nothing is left behind).
+    """
+    from paperdb.errors import InputError
+    from paperdb.output import inert, write_out
+
+    if target is None:
+        write_out(text)
+        return
+    try:
+        write_atomic(target, text)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write ({exc.strerror})") from None
+    err_console().print(f"wrote {inert(str(target))}", soft_wrap=True, markup=False)
 
 
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:

@@ -217,7 +217,9 @@ def db_path(ctx: typer.Context) -> None:
 
     Example: paperdb db-path
     """
-    typer.echo(str(state(ctx).db))
+    from paperdb.output import write_out
+
+    write_out(f"{state(ctx).db}\n")
 
 
 def _migration_status(path: Path) -> list[MigrationStatus]:
@@ -245,6 +247,7 @@ def migrate(
     """
     with user_errors():
         from paperdb.db import database_file, open_db
+        from paperdb.output import write_out
         from paperdb.schema import migration_files
 
         path = state(ctx).db
@@ -252,15 +255,15 @@ def migrate(
         if list_:
             if not existed:
                 for file in migration_files():
-                    typer.echo(f"pending  {file.stem}")
+                    write_out(f"pending  {file.stem}\n")
                 return
             for status in _migration_status(path):
                 if not status.known:
-                    typer.echo(f"unknown  {status.name}  {status.applied_at}")
+                    write_out(f"unknown  {status.name}  {status.applied_at}\n")
                 elif status.applied_at is None:
-                    typer.echo(f"pending  {status.name}")
+                    write_out(f"pending  {status.name}\n")
                 else:
-                    typer.echo(f"applied  {status.name}  {status.applied_at}")
+                    write_out(f"applied  {status.name}  {status.applied_at}\n")
             return
         before = 0
         if existed:

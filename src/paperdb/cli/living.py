@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, print_error, reader, state, user_errors, write_atomic
+from paperdb.cli import (
+    app,
+    err_console,
+    output_file,
+    print_error,
+    reader,
+    state,
+    user_errors,
+    write_output,
+)
 from paperdb.cli.admin import OfflineOpt, pause_hook
 from paperdb.cli.options import (
     ROW_FORMATS,
@@ -159,33 +165,6 @@ def _rows_text(rows: list[dict[str, Any]], fmt: str) -> str:
     return to_tsv(_table(rows)) if rows else ""
 
 
-def _check_output(output: Path | None, force: bool) -> Path | None:
-    """The file to write (None: stdout, also for ``-o -``), refused before any work."""
-    from paperdb.errors import InputError
-
-    if output is None or output == Path("-"):
-        return None
-    if output.exists() and output.is_file() and not force:
-        raise InputError(f"{output} exists; pass --force to overwrite it")
-    if not output.parent.is_dir():
-        raise InputError(f"{output.parent}: no such folder")
-    return output
-
-
-def _write(output: Path | None, chunks: Iterable[str]) -> None:
-    from paperdb.errors import InputError
-
-    if output is None:
-        sys.stdout.writelines(chunks)
-        sys.stdout.flush()
-        return
-    try:
-        write_atomic(output, chunks)
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write ({exc.strerror})") from None
-    err_console().print(f"wrote {inert(str(output))}", soft_wrap=True, markup=False)
-
-
 @app.command()
 def new(
     ctx: typer.Context,
@@ -197,12 +176,11 @@ def new(
     ] = "7d",
     fmt: NewFormatOpt = "table",
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file instead of stdout.",
-            dir_okay=False,
+            help="Write to this file instead of stdout (- is stdout).",
             show_default=False,
         ),
     ] = None,
@@ -237,7 +215,7 @@ def new(
         source=source,
     )
     with user_errors():
-        output = _check_output(output, force)
+        target = None if output is None else output_file(output, force=force)
     with user_errors(), reader(ctx) as conn:
         from paperdb.output import render
         from paperdb.whatsnew import COLUMNS, export_new, new_papers, new_rows, stamp
@@ -245,11 +223,11 @@ def new(
         found = new_papers(conn, moment, filters, limit=limit)
         if fmt not in ROW_FORMATS:
             title = f"New papers since {stamp(moment)[:10]}"
-            _write(output, export_new(conn, fmt, found, title))
+            write_output(target, export_new(conn, fmt, found, title))
         else:
             rows = new_rows(conn, found)
-            if output is not None:
-                _write(output, [_rows_text(rows, fmt)])
+            if target is not None:
+                write_output(target, [_rows_text(rows, fmt)])
             elif fmt == "table":
                 if rows:
                     render(_table(rows), "table")

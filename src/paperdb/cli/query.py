@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, reader, user_errors, write_atomic
+from paperdb.cli import app, err_console, output_file, reader, user_errors, write_output
 from paperdb.cli.options import (
     AuthorOpt,
     ExportFormatOpt,
@@ -32,7 +31,7 @@ from paperdb.cli.options import (
     YearOpt,
     make_filters,
 )
-from paperdb.output import Format, inert, render
+from paperdb.output import Format, render, write_out
 
 
 def _compact(rows: list[dict[str, Any]], score: bool = False) -> list[dict[str, Any]]:
@@ -157,8 +156,7 @@ def show(
     if fmt is not Format.table:
         mentions = paper["mentions"]
         if fmt is Format.json:  # the contract object (README) plus conflicts, not a list
-            sys.stdout.write(json.dumps(paper, indent=2, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            write_out(json.dumps(paper, indent=2, ensure_ascii=False) + "\n")
         else:  # csv: one row per mention, the paper's fields repeated
             render(
                 [
@@ -213,7 +211,7 @@ def _print_paper(paper: dict[str, Any]) -> None:
         lines = [f"{key}\t{value}" for key, value in fields]
         lines.append(f"mentions\t{len(mentions)}")
         lines.extend(f"  {where}\t{raw}" for where, raw in mentions)
-        sys.stdout.write("\n".join(lines) + "\n")
+        write_out("\n".join(lines) + "\n")
         return
 
     from rich.console import Console
@@ -288,12 +286,11 @@ def export(
     ctx: typer.Context,
     fmt: ExportFormatOpt,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             help="Write to this file instead of stdout (- is stdout).",
-            dir_okay=False,
             show_default=False,
         ),
     ] = None,
@@ -340,28 +337,14 @@ def export(
         source=source,
     )
     with user_errors():
-        from paperdb.errors import InputError
         from paperdb.export import export_chunks
         from paperdb.filters import filter_ids
 
-        if output == Path("-"):  # the usual name for stdout
-            output = None
-        if output is not None and output.exists() and output.is_file() and not force:
-            raise InputError(f"{output} exists; pass --force to overwrite it")
-        if output is not None and not output.parent.is_dir():
-            raise InputError(f"{output.parent}: no such folder")
+        target = None if output is None else output_file(output, force=force)
         with reader(ctx) as conn:
             ids = filter_ids(conn, filters, sort=sort, limit=limit)
             if not ids:
                 err_console().print("no papers match", soft_wrap=True)
             options = ExportOptions(group_by=groups)
             chunks = export_chunks(conn, fmt, options=options, ids=ids)
-            if output is None:
-                sys.stdout.writelines(chunks)
-                sys.stdout.flush()
-                return
-            try:
-                write_atomic(output, chunks)
-            except OSError as exc:
-                raise InputError(f"{output}: cannot write ({exc.strerror})") from None
-    err_console().print(f"wrote {inert(str(output))}", soft_wrap=True, markup=False)
+            write_output(target, chunks)
