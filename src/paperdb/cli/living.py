@@ -180,6 +180,7 @@ def new(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file instead of stdout (- is stdout).",
             show_default=False,
         ),

@@ -290,6 +290,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file instead of stdout (- is stdout).",
             show_default=False,
         ),
