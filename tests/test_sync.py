@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from paperdb import whatsnew
 from paperdb.errors import InputError, QueryError
+from paperdb.filters import Filters
 from paperdb.ingest import import_files
 from paperdb.sync import SourceSync, gather, sync
 from tests.fakeweb import FakeGitHub, FakeWeb
@@ -208,6 +209,13 @@ def test_github_repository_import_and_sync(db: Database, hub: FakeGitHub) -> Non
         SourceSync("README.md", "updated", new=3, removed=1),
         SourceSync("more.md", "new"),
     ]
+    by_origin = whatsnew.new_papers(
+        db.conn, report.started, Filters(sources=("github:lead/awesome",))
+    )
+    assert len(by_origin) == 3
+    assert (
+        whatsnew.new_papers(db.conn, report.started, Filters(sources=("github:lead/other",))) == []
+    )
 
 
 # -- choosing sources, offline -------------------------------------------------------

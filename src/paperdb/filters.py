@@ -191,11 +191,12 @@ def build_where(conn: sqlite3.Connection, filters: Filters) -> Where:
         )
     if filters.sources:
         ors = " OR ".join(
-            "s.name = ? OR s.path = ? OR s.name LIKE ? ESCAPE '\\'" for _ in filters.sources
+            "s.name = ? OR s.path = ? OR s.origin = ? OR s.name LIKE ? ESCAPE '\\'"
+            for _ in filters.sources
         )
         params: list[str] = []
         for source in filters.sources:
-            params += [source, source, f"{like_escape(source)}%"]
+            params += [source, source, source, f"{like_escape(source)}%"]
         where.add(
             "p.id IN (SELECT e.paper_id FROM sources s JOIN entries e ON e.source_id = s.id"
             f" WHERE {ors})",
