@@ -13,13 +13,14 @@ from paperdb.check import KINDS, check
 from paperdb.db import seed_dir
 from paperdb.errors import QueryError
 from paperdb.ingest import import_paths
+from paperdb.reader import collect_paths
 
 GOLD = Path(__file__).parent / "gold" / "conflicts.json"
 
 
 @pytest.mark.parametrize("merged", [False, True], ids=["imported", "after-apply"])
 def test_every_gold_conflict_is_reported(db: Database, merged: bool) -> None:
-    import_paths(db.conn, [seed_dir()])
+    import_paths(db.conn, collect_paths([seed_dir()]))  # each seed named by its file name
     if merged:
         dedupe.apply(db.conn)
     found = {(f"{f['file']}:{f['line']}", f["kind"]) for f in check(db.conn)}

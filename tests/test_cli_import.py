@@ -89,8 +89,10 @@ def test_import_summary_on_stderr(runner: CliRunner, lists: list[Path]) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     rows = {line.split()[0]: line.split() for line in result.stderr.splitlines() if line.strip()}
-    assert rows["a.md"] == ["a.md", "fake", "new", "2", "2", "0", "1"]
-    assert rows["b.md"] == ["b.md", "fake", "new", "1", "0", "1", "0"]
+    # Issue 10: a folder's files are named by their path below it, the folder's name in front.
+    a, b = (f"{lists[0].parent.name}/{name}" for name in ("a.md", "b.md"))
+    assert rows[a] == [a, "fake", "new", "2", "2", "0", "1"]
+    assert rows[b] == [b, "fake", "new", "1", "0", "1", "0"]
     assert rows["total"] == ["total", "3", "2", "1", "1"]
     assert "1 line(s) could not be read" in result.stderr and "--verbose" in result.stderr
     assert "a.md:3" not in result.stderr

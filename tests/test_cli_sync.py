@@ -61,14 +61,15 @@ def test_done_when_local_git_list(runner: CliRunner, tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["--db", str(db), "sync"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "README.md: updated, 3 new, 1 removed, 0 changed entries\n"
+    # Issue 10: a checkout is a folder import: its files are named with its name in front.
+    assert result.stdout == "awesome/README.md: updated, 3 new, 1 removed, 0 changed entries\n"
     assert "3 new paper(s), list them with: paperdb new --since " in result.stderr
 
     result = runner.invoke(app, ["--db", str(db), "new", "--since", "1d", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     titles = [row["title"] for row in json.loads(result.stdout)]
     assert sorted(titles) == sorted(line.split("[")[1].split("]")[0] for line in ADDED)
-    assert {tuple(row["sources"]) for row in json.loads(result.stdout)} == {("README.md",)}
+    assert {tuple(row["sources"]) for row in json.loads(result.stdout)} == {("awesome/README.md",)}
 
     digest = tmp_path / "new.md"
     args = ["--db", str(db), "new", "--since", "1d", "--topic", "pruning", "-f", "markdown"]
@@ -83,7 +84,7 @@ def test_done_when_local_git_list(runner: CliRunner, tmp_path: Path) -> None:
     assert sorted(item["title"] for item in json.loads(result.stdout)) == sorted(titles)
 
     result = runner.invoke(app, ["--db", str(db), "sync"])
-    assert (result.exit_code, result.stdout) == (0, "README.md: unchanged\n")
+    assert (result.exit_code, result.stdout) == (0, "awesome/README.md: unchanged\n")
 
 
 def test_new_lists_nothing_after_a_first_import(runner: CliRunner, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from paperdb.db import seed_dir
 from paperdb.errors import QueryError
 from paperdb.export import export
 from paperdb.ingest import import_paths
+from paperdb.reader import collect_paths
 from tests.helpers import counts, fake_parse
 
 GOLD = Path(__file__).parent / "gold" / "duplicates.json"
@@ -160,7 +161,7 @@ def test_clusters_respect_not_same() -> None:
 
 @pytest.fixture
 def seeded(db: Database) -> Database:
-    import_paths(db.conn, [seed_dir()])
+    import_paths(db.conn, collect_paths([seed_dir()]))  # each seed named by its file name
     return db
 
 

@@ -59,6 +59,10 @@ VALID = {
     "ids": "1",
 }
 SEED = sorted(seed_dir().glob("*.txt"))[0]
+# Options whose every printable value is a valid setting that is stored: `import --name`
+# renames the source (issue 10). Junk in them must still never crash; the database may
+# change.
+WRITES = {(("import",), "name")}
 
 
 @cache
@@ -169,7 +173,8 @@ def test_junk_in_every_option(
             problems.append(f"{shown}: exit 2 without a usage message")
         if "\x1b" in result.stderr:
             problems.append(f"{shown}: raw escape sequence echoed to stderr")
-    assert _state(seeded) == before, f"{' '.join(path)} {name}: database changed"
+    if (path, name) not in WRITES:
+        assert _state(seeded) == before, f"{' '.join(path)} {name}: database changed"
     assert not problems, "\n".join(problems)
 
 

@@ -27,7 +27,8 @@ def test_seeds_import_reports_707_entries(runner: CliRunner, tmp_path: Path) -> 
     summary = _import(runner, db_file)
     expected = json.loads((GOLD / "counts.json").read_text(encoding="utf-8"))["per_file"]
     for name, n in expected.items():
-        row = next(line for line in summary.splitlines() if line.startswith(name))
+        # Issue 10: files of a folder import are named with the folder's name in front.
+        row = next(line for line in summary.splitlines() if line.startswith(f"seed/{name}"))
         assert row.split()[3] == str(n), row
     total = next(line for line in summary.splitlines() if line.startswith("total"))
     assert total.split()[1] == "707"
@@ -68,6 +69,9 @@ def test_seed_paper_json_has_every_mention(runner: CliRunner, tmp_path: Path) ->
     lth = next(p for p in papers if p["title"].startswith("The Lottery Ticket Hypothesis: Finding"))
     assert (lth["venue"], lth["year"], lth["presentation"]) == ("ICLR", 2019, "best")
     assert lth["arxiv_id"] == "1803.03635" and lth["topics"] == ["lottery-ticket"]
-    assert [(m["source"][:3], m["line"]) for m in lth["mentions"]] == [("001", 138), ("001", 241)]
+    assert [(m["source"][:8], m["line"]) for m in lth["mentions"]] == [
+        ("seed/001", 138),
+        ("seed/001", 241),
+    ]
     bnn = next(p for p in papers if p["nickname"] == "BNN")
     assert [c["framework"] for c in bnn["code"]] == ["Theano", "Torch-7", "PyTorch", "TensorFlow"]

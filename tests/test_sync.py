@@ -88,14 +88,16 @@ def test_commit_import_commit_sync(db: Database, repo: GitRepo, how: str) -> Non
 
     sha = repo.commit({"README.md": SECOND})
     report = sync(db.conn)
-    assert report.sources == [SourceSync("README.md", "updated", new=3, removed=1, changed=0)]
+    # Issue 10: a checkout is a folder import (its name in front); a remote file keeps its name.
+    name = f"{repo.root.name}/README.md" if how == "checkout" else "README.md"
+    assert report.sources == [SourceSync(name, "updated", new=3, removed=1, changed=0)]
     assert not report.failed and report.new_papers == 3
     assert _titles(db, report.started) == {line.split("[")[1].split("]")[0] for line in ADDED}
     assert db.execute("SELECT revision FROM sources").fetchone()[0] == sha
 
     before = counts(db)
     again = sync(db.conn)  # idempotent
-    assert again.sources == [SourceSync("README.md", "unchanged")]
+    assert again.sources == [SourceSync(name, "unchanged")]
     assert counts(db) == before
 
 

@@ -82,17 +82,25 @@ class ListFile:
     """
 
     identity: str  # sources.path: a resolved local path, a URL, github:OWNER/REPO/PATH
-    name: str  # file name, for messages
+    name: str  # the name wanted for its source (file name, or folder/path for a folder's file)
     path: Path | None = None
     data: bytes | None = None
     origin: str | None = None  # what `paperdb sync` reads it from; None: a plain local file
     revision: str | None = None  # the git commit it was read at
     etag: str | None = None  # HTTP validators of the fetch
     last_modified: str | None = None
+    named: bool = False  # ``name`` was given (import --name): used as it is, or refused
 
     @classmethod
-    def local(cls, path: Path, origin: str | None = None, revision: str | None = None) -> ListFile:
-        return cls(str(path.resolve()), path.name, path=path, origin=origin, revision=revision)
+    def local(
+        cls,
+        path: Path,
+        origin: str | None = None,
+        revision: str | None = None,
+        name: str | None = None,
+    ) -> ListFile:
+        resolved = str(path.resolve())
+        return cls(resolved, name or path.name, path=path, origin=origin, revision=revision)
 
     @property
     def not_modified(self) -> bool:

@@ -166,9 +166,23 @@ def _ignore(message: str) -> None:
     """The default ``on_skip``: skipped files are left out silently."""
 
 
-def collect_paths(paths: Iterable[Path | str], on_skip: Skip = _ignore) -> list[Path]:
-    """Expand files and folders into list files: folders recursively (``*.md``,
-    ``*.markdown``, ``*.txt``, hidden folders skipped), sorted, each file once.
+def folder_name(folder: Path, file: Path) -> str:
+    """A file found in a folder import is named by its path below the folder, with the
+    folder's own name in front, so every repository's README.md stays apart.
+
+    >>> folder_name(Path("lists"), Path("lists/a/README.md"))
+    'lists/a/README.md'
+    """
+    below = file.relative_to(folder).as_posix()
+    top = Path(os.path.abspath(folder)).name
+    return f"{top}/{below}" if top else below
+
+
+def collect_named(paths: Iterable[Path | str], on_skip: Skip = _ignore) -> list[tuple[Path, str]]:
+    """Expand files and folders into list files with their names: folders recursively
+    (``*.md``, ``*.markdown``, ``*.txt``, hidden folders skipped), sorted, each file once.
+    A file named explicitly is named by its file name, one found in a folder by
+    :func:`folder_name`.
 
     Files named explicitly are taken whatever their extension. In a folder, a file that
     is not a regular file (named pipe, device, socket), a broken link or a link loop is
@@ -178,12 +192,12 @@ def collect_paths(paths: Iterable[Path | str], on_skip: Skip = _ignore) -> list[
         InputError: a path does not exist, is a broken link, a link loop or not a regular
             file or folder, or a folder holds no list files.
     """
-    result: list[Path] = []
+    result: list[tuple[Path, str]] = []
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if os.path.isdir(path):
-            files = _walk(path, on_skip)
+            files = [(file, folder_name(path, file)) for file in _walk(path, on_skip)]
             if not files:
                 raise InputError(
                     f"{path}: no {', '.join('*' + s for s in LIST_SUFFIXES)} files in this folder"
@@ -192,10 +206,15 @@ def collect_paths(paths: Iterable[Path | str], on_skip: Skip = _ignore) -> list[
             problem = _usable(path)
             if problem is not None:
                 raise problem
-            files = [path]
-        for file in files:
+            files = [(path, path.name)]
+        for file, name in files:
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
-                result.append(file)
+                result.append((file, name))
     return result
+
+
+def collect_paths(paths: Iterable[Path | str], on_skip: Skip = _ignore) -> list[Path]:
+    """The files of :func:`collect_named`, without their names."""
+    return [path for path, _ in collect_named(paths, on_skip)]

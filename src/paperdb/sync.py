@@ -22,7 +22,7 @@ from paperdb.errors import InputError, PaperdbError, QueryError
 from paperdb.fetch import git
 from paperdb.fetch.locations import Location, parse_location
 from paperdb.models import ListFile
-from paperdb.reader import Skip, collect_paths
+from paperdb.reader import Skip, collect_named
 
 if TYPE_CHECKING:
     from paperdb.ingest import FileReport, Progress
@@ -32,16 +32,17 @@ def _offline_error(text: str) -> InputError:
     return InputError(f"{text}: --offline: paperdb does not fetch from the network")
 
 
-def _collect(path: str, on_skip: Skip | None) -> list[Path]:
-    return collect_paths([path]) if on_skip is None else collect_paths([path], on_skip)
+def _collect(path: str, on_skip: Skip | None) -> list[tuple[Path, str]]:
+    """A local file or folder's list files with their names (see reader.collect_named)."""
+    return collect_named([path]) if on_skip is None else collect_named([path], on_skip)
 
 
 def checkout_files(location: Location, on_skip: Skip | None = None) -> list[ListFile]:
     """A local checkout's list files, found and read exactly as a folder import does."""
     revision = git.local_head(Path(location.url))
     return [
-        ListFile.local(path, origin=location.origin, revision=revision)
-        for path in _collect(location.url, on_skip)
+        ListFile.local(path, origin=location.origin, revision=revision, name=name)
+        for path, name in _collect(location.url, on_skip)
     ]
 
 
@@ -75,7 +76,7 @@ def gather(
     local: dict[int, list[ListFile]] = {}
     for index, (text, location) in enumerate(locations):
         if location is None:
-            local[index] = [ListFile.local(p) for p in _collect(text, on_skip)]
+            local[index] = [ListFile.local(p, name=name) for p, name in _collect(text, on_skip)]
         elif location.kind == "checkout":
             local[index] = checkout_files(location, on_skip)
         elif offline:

@@ -70,6 +70,24 @@ def _no_nul(values: list[str]) -> list[str]:
     return values
 
 
+def _source_name(value: str | None) -> str | None:
+    """A --name is shown in every file:line: printable, not empty."""
+    if value is not None and (not value.strip() or not value.isprintable()):
+        raise typer.BadParameter("a source name is printable text, not empty")
+    return value
+
+
+def _named(files: list[ListFile], name: str) -> list[ListFile]:
+    """The one list file of this import, given its name."""
+    import dataclasses
+
+    if len(files) != 1:
+        raise typer.BadParameter(
+            f"names one list file; these paths hold {len(files)}", param_hint="--name"
+        )
+    return [dataclasses.replace(files[0], name=name, named=True)]
+
+
 @contextmanager
 def _progress(files: list[ListFile]) -> Iterator[Progress | None]:
     """A progress callback: a bar on an interactive stderr, plus the test pause hook."""
@@ -184,6 +202,15 @@ def import_(
         bool, typer.Option("--verbose", "-v", help="List every warning with file:line.")
     ] = False,
     offline: OfflineOpt = False,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            callback=_source_name,
+            help="Name the source (one list file): shown as NAME:line everywhere.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import paper lists into the database; re-importing an unchanged file does nothing.
 
@@ -199,6 +226,8 @@ def import_(
         from paperdb.sync import gather
 
         files = gather(paths, offline=offline, on_skip=_warn)
+        if name is not None:
+            files = _named(files, name)
         db = open_db(state(ctx).db)
         try:
             with _progress(files) as progress:

@@ -26,7 +26,7 @@ from paperdb.ingest.report import FileReport, ImportReport, Progress, nothing_fo
 from paperdb.ingest.writer import Writer
 from paperdb.models import ListFile
 from paperdb.papers import SUMMARY, refresh_papers
-from paperdb.reader import collect_paths
+from paperdb.reader import collect_named
 
 __all__ = ["FileReport", "ImportReport", "Progress", "import_files", "import_paths"]
 
@@ -62,7 +62,7 @@ def import_paths(
             no file holds a paper entry (then nothing is written).
         DatabaseBusyError: another process is writing to the database.
     """
-    files = [ListFile.local(path) for path in collect_paths(paths)]
+    files = [ListFile.local(path, name=name) for path, name in collect_named(paths)]
     return import_files(conn, files, fmt, progress)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from paperdb.db import open_db, seed_dir
 from paperdb.ingest import ImportReport, import_paths
+from paperdb.reader import collect_paths
 
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -31,7 +32,7 @@ def ensure_seeded(db_path: Path) -> ImportReport | None:
     try:
         conn = open_db(building)
         try:
-            report = import_paths(conn, [seed_dir()])
+            report = import_paths(conn, collect_paths([seed_dir()]))
             # Leave one self-contained file (no -wal) to move; open_db sets WAL again.
             conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         finally:

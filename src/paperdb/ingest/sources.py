@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from paperdb.db import utc_now
+from paperdb.errors import InputError
 from paperdb.ingest.report import FileReport
 from paperdb.models import LineWarning, ListFile
 
@@ -24,6 +28,7 @@ class StoredSource:
     content_hash: str
     fmt: str
     n_entries: int
+    name: str
 
 
 def find_source(
@@ -31,7 +36,7 @@ def find_source(
 ) -> StoredSource | None:
     """The stored source of this file: same identity, else (a local file only) the same
     file moved: same name, same content; its path is updated."""
-    columns = "id, content_hash, format, n_entries"
+    columns = "id, content_hash, format, n_entries, name"
     row = conn.execute(f"SELECT {columns} FROM sources WHERE path = ?", (file.identity,)).fetchone()
     if row is None and file.path is not None and digest is not None:
         row = conn.execute(
@@ -40,15 +45,59 @@ def find_source(
         ).fetchone()
         if row is not None:
             conn.execute("UPDATE sources SET path = ? WHERE id = ?", (file.identity, row[0]))
-    return None if row is None else StoredSource(int(row[0]), row[1], row[2] or "", row[3])
+    return None if row is None else StoredSource(int(row[0]), row[1], row[2] or "", row[3], row[4])
 
 
-def add_source(conn: sqlite3.Connection, file: ListFile, fmt: str, digest: str) -> int:
+def _holder(conn: sqlite3.Connection, name: str) -> str | None:
+    """The path (identity) of the source that has this name, if any."""
+    row = conn.execute("SELECT path FROM sources WHERE name = ?", (name,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _candidates(file: ListFile) -> Iterator[str]:
+    """Names for a new source, best first: the wanted name, then the folders above it in
+    front one by one (``b/README.md``, ``repo/b/README.md``), then a number."""
+    yield file.name
+    wanted = file.name.split("/")
+    parts = [part for part in re.split(r"[/\\#]", file.identity) if part]
+    if parts[-len(wanted) :] == wanted:
+        above = parts[: -len(wanted)]
+        for depth in range(1, len(above) + 1):
+            yield "/".join([*above[-depth:], *wanted])
+    for number in itertools.count(2):
+        yield f"{file.name} ({number})"
+
+
+def source_name(conn: sqlite3.Connection, file: ListFile) -> str:
+    """The unique name of a new source (a name is shown wherever a mention is).
+
+    The wanted name if no other source has it, else the first free one of
+    :func:`_candidates`: the same files imported in the same order get the same names.
+
+    Raises:
+        InputError: the name was given (``--name``) and another source has it.
+    """
+    if file.named:
+        holder = _holder(conn, file.name)
+        if holder is not None and holder != file.identity:
+            raise InputError(f"--name {file.name}: another source has this name ({holder})")
+        return file.name
+    return next(name for name in _candidates(file) if _holder(conn, name) is None)
+
+
+def rename_source(conn: sqlite3.Connection, source_id: int, file: ListFile) -> str:
+    """Give a stored source the name given with ``--name``; returns the name."""
+    source_name(conn, file)  # refuses a name another source has
+    conn.execute("UPDATE sources SET name = ? WHERE id = ?", (file.name, source_id))
+    return file.name
+
+
+def add_source(conn: sqlite3.Connection, file: ListFile, name: str, fmt: str, digest: str) -> int:
     """A new source row; returns its id."""
     cur = conn.execute(
         "INSERT INTO sources (path, name, format, content_hash, imported_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (file.identity, file.name, fmt, digest, utc_now()),
+        (file.identity, name, fmt, digest, utc_now()),
     )
     return int(cur.lastrowid or 0)
 

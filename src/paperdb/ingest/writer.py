@@ -30,6 +30,8 @@ from paperdb.ingest.sources import (
     find_source,
     finish_source,
     remember_origin,
+    rename_source,
+    source_name,
     stored_warnings,
 )
 from paperdb.models import LineWarning, ListFile, PaperRecord
@@ -189,11 +191,11 @@ class Writer:
             read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
         )
         digest = content_hash(text)
-        name = file.name
         stored = find_source(self.conn, file, digest)
+        name = self._name(file, stored)
         if stored is not None and stored.content_hash == digest:
             remember_origin(self.conn, stored.id, file)
-            return self._unchanged(file, stored, notes)
+            return self._unchanged(file, stored, name, notes)
         parsed = importers.parse_text(text, file=name, fmt=fmt)
         if self.keep_entries and stored is not None and stored.n_entries and not parsed.records:
             raise InputError(
@@ -202,7 +204,7 @@ class Writer:
             )
         previous: list[StoredMention] | None = None
         if stored is None:
-            source_id = add_source(self.conn, file, parsed.fmt, digest)
+            source_id = add_source(self.conn, file, name, parsed.fmt, digest)
         else:
             source_id = stored.id
             if stored.n_entries:
@@ -225,14 +227,25 @@ class Writer:
             report.notes.append("no paper entries found")
         return report
 
-    def _unchanged(self, file: ListFile, stored: StoredSource, notes: list[str]) -> FileReport:
+    def _name(self, file: ListFile, stored: StoredSource | None) -> str:
+        """The source's name: kept when the file was imported before (unless ``--name``
+        gives another), else a new unique one."""
+        if stored is None:
+            return source_name(self.conn, file)
+        if file.named and file.name != stored.name:
+            return rename_source(self.conn, stored.id, file)
+        return stored.name
+
+    def _unchanged(
+        self, file: ListFile, stored: StoredSource, name: str, notes: list[str]
+    ) -> FileReport:
         return FileReport(
             identity=file.identity,
-            name=file.name,
+            name=name,
             fmt=stored.fmt,
             entries=stored.n_entries,
             unchanged=True,
-            warnings=stored_warnings(self.conn, stored.id, file.name),
+            warnings=stored_warnings(self.conn, stored.id, name),
             notes=notes,
         )
 
@@ -242,7 +255,7 @@ class Writer:
         if stored is None:
             raise InputError(f"{file.identity}: not modified upstream, but not in the database")
         remember_origin(self.conn, stored.id, file)
-        return self._unchanged(file, stored, [])
+        return self._unchanged(file, stored, stored.name, [])
 
     def _link(self, record: PaperRecord, key: str, report: FileReport) -> int:
         """The paper this record joins, or a new one."""
