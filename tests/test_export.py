@@ -244,3 +244,21 @@ def test_mentions_carry_their_own_authors_and_code(tmp_path: Path) -> None:
         "a.md": (["Ann Lee", "Bo Chen"], ["https://github.com/a/one", "https://github.com/a/two"]),
         "b.md": (["Cy Dunn"], []),
     }
+
+
+def test_bibtex_survives_a_lone_brace() -> None:
+    """A title with an unpaired brace stopped the export (pybtex: unmatched braces)."""
+    from pybtex.database import parse_string
+
+    from paperdb.export.bibtex import balanced
+    from paperdb.export.bibtex import render as bib
+
+    papers = [
+        {"id": 1, "title": "Half { open", "code": []},
+        {"id": 2, "title": "Half } shut", "code": [], "paper_url": "https://x.org/}{"},
+    ]
+    entries = parse_string(bib(papers, {1: "a", 2: "b"}), "bibtex").entries
+    assert r"\textbraceleft{}" in entries["a"].fields["title"]
+    assert r"\textbraceright{}" in entries["b"].fields["title"]
+    assert entries["b"].fields["url"] == "https://x.org/%7D%7B"
+    assert all(balanced(value) for e in entries.values() for value in e.fields.values())
