@@ -20,7 +20,7 @@ from paperdb.errors import InputError
 from paperdb.importers import labels
 from paperdb.importers import links as lk
 from paperdb.importers.context import Context
-from paperdb.importers.entry import Fields, read_entry
+from paperdb.importers.entry import Fields, read_entry, words
 from paperdb.importers.structure import Block, Row, walk
 from paperdb.importers.tables import read_row, table_columns
 from paperdb.models import LineWarning, PaperRecord, ParsedList
@@ -199,7 +199,7 @@ def _evidence(fields: Fields, block: Block) -> bool:
         return True
     ctx = block.context
     named_topic = ctx.topic is not None and nz.canonical_topic(ctx.topic) is not None
-    return bool(ctx.venue or ctx.year or named_topic) and len(fields.title.split()) >= 2
+    return bool(ctx.venue or ctx.year or named_topic) and words(fields.title) >= 2
 
 
 def _why(block: Block) -> str:

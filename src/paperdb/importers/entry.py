@@ -121,7 +121,7 @@ def read_entry(
     if rest is None or not _title_ok(fields.title):
         return None
     tail.read_rest(rest, fields)
-    if fields.shape == "plain" and len(fields.title.split()) < 2 and not _vouched(fields):
+    if fields.shape == "plain" and words(fields.title) < 2 and not _vouched(fields):
         return None  # "See [the docs](u)": one plain word is a title only beside a venue or code
     if fields.shape == "plain" and _DANGLING_RE.search(fields.title):
         return None  # "On a high level, the idea is similar to the [paper](u)": prose
@@ -133,6 +133,18 @@ def read_entry(
 _DANGLING_RE = re.compile(
     r"\b(?:the|a|an|of|to|and|or|in|with|for|by|on|is|are|see|from|that|this|our|at)$", re.I
 )
+
+
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def words(title: str) -> int:
+    """Words of a title; CJK titles have no spaces, so two characters count as one word.
+
+    >>> words("Deep Compression"), words("面向目标检测的剪枝方法"), words("BERT")
+    (2, 6, 1)
+    """
+    return len(title.split()) + len(_CJK_RE.findall(title)) // 2
 
 
 def _vouched(fields: Fields) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
-from paperdb.importers.authors import split_names
+from paperdb.importers.authors import split_author_run, split_names
 from paperdb.importers.structure import MARKER_RE, Block, Row, join_lines
 from paperdb.importers.venues import read_venue_year
 
@@ -58,12 +58,23 @@ def read_label(text: str) -> tuple[str, str] | None:
     value = match.group("value").strip()
     for role, pattern in _ROLES:
         if pattern.match(label):
-            return role, value
+            return (role, value) if _fits(role, value, bold=bool(match.group("bold"))) else None
     if match.group("bold") and len(label.split()) <= 4 and not lk.find_links(value):
         return "note", value
     if re.match(r"^(?:<)?https?://\S+>?$", value):
         return "page", value
     return None
+
+
+def _fits(role: str, value: str, *, bold: bool) -> bool:
+    """Whether a value is what its label says ("URL: Layer-wise ..." is a title, not a link)."""
+    if role in ("paper", "code"):
+        return bool(lk.find_links(value))
+    if role in ("venue", "year"):
+        return read_venue_year(nz.clean_text(value), loose=True) is not None
+    if role == "authors":
+        return bold or bool(split_author_run(value)[0])
+    return bold
 
 
 def apply_labels(labels: tuple[tuple[str, str], ...], fields: Fields) -> None:
