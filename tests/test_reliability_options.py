@@ -148,7 +148,10 @@ def test_junk_in_every_option(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # an option naming an output file writes here, not in the repo
+    # An option naming an output file writes here, not in the repo; and the junk path '..'
+    # is tmp_path, which holds only this empty folder (not other tests' list files).
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     cmd = _find(path)
     param = next(p for p in cmd.params if p.name == name)
     before = _state(seeded)

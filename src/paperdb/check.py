@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from paperdb.errors import QueryError
@@ -58,6 +58,47 @@ def _conflicts(mentions: list[dict[str, Any]], field: str) -> Iterable[dict[str,
         )
 
 
+def _mention_findings(m: dict[str, Any], wanted: set[str]) -> Iterator[dict[str, Any]]:
+    """A mention's own problems: a broken or empty link, a missing venue or year."""
+    if "broken-link" in wanted:
+        if m["broken_link"]:
+            yield _finding(
+                m["file"], m["line"], "broken-link", m["paper_id"], "link target is not a URL"
+            )
+        elif _EMPTY_LINK_RE.search(m["raw"]):
+            yield _finding(m["file"], m["line"], "broken-link", m["paper_id"], "empty link")
+    if "missing-field" in wanted and (m["venue"] is None or m["year"] is None):
+        missing = " or ".join(name for name in ("venue", "year") if m[name] is None)
+        yield _finding(m["file"], m["line"], "missing-field", m["paper_id"], f"no {missing}")
+
+
+def _duplicates(mentions: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Mentions of one paper twice in one list under the same topic (cross-listing a
+    paper under two topics is not a duplicate)."""
+    first: dict[tuple[int, str | None], dict[str, Any]] = {}
+    for m in mentions:
+        earlier = first.setdefault((m["source_id"], m["topic"]), m)
+        if earlier is not m:
+            yield _finding(
+                m["file"],
+                m["line"],
+                "duplicate",
+                m["paper_id"],
+                f"same paper as line {earlier['line']} of this list",
+            )
+
+
+def _paper_findings(mentions: list[dict[str, Any]], wanted: set[str]) -> Iterator[dict[str, Any]]:
+    """Problems between the mentions of one paper: conflicts and duplicates."""
+    if len(mentions) < 2:
+        return
+    for field in ("year", "venue"):
+        if f"{field}-conflict" in wanted:
+            yield from _conflicts(mentions, field)
+    if "duplicate" in wanted:
+        yield from _duplicates(mentions)
+
+
 def check(conn: sqlite3.Connection, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """All findings, ordered by file, line and kind; ``kinds`` limits which are looked for.
 
@@ -79,46 +120,9 @@ def check(conn: sqlite3.Connection, kinds: Iterable[str] | None = None) -> list[
     for values in cursor:
         m = dict(zip(columns, values, strict=True))
         by_paper[m["paper_id"]].append(m)
-        if "broken-link" in wanted:
-            if m["broken_link"]:
-                findings.append(
-                    _finding(
-                        m["file"],
-                        m["line"],
-                        "broken-link",
-                        m["paper_id"],
-                        "link target is not a URL",
-                    )
-                )
-            elif _EMPTY_LINK_RE.search(m["raw"]):
-                findings.append(
-                    _finding(m["file"], m["line"], "broken-link", m["paper_id"], "empty link")
-                )
-        if "missing-field" in wanted and (m["venue"] is None or m["year"] is None):
-            missing = " or ".join(name for name in ("venue", "year") if m[name] is None)
-            findings.append(
-                _finding(m["file"], m["line"], "missing-field", m["paper_id"], f"no {missing}")
-            )
+        findings.extend(_mention_findings(m, wanted))
     for mentions in by_paper.values():
-        if len(mentions) < 2:
-            continue
-        for field in ("year", "venue"):
-            if f"{field}-conflict" in wanted:
-                findings.extend(_conflicts(mentions, field))
-        if "duplicate" in wanted:
-            first: dict[tuple[int, str | None], dict[str, Any]] = {}
-            for m in mentions:
-                earlier = first.setdefault((m["source_id"], m["topic"]), m)
-                if earlier is not m:
-                    findings.append(
-                        _finding(
-                            m["file"],
-                            m["line"],
-                            "duplicate",
-                            m["paper_id"],
-                            f"same paper as line {earlier['line']} of this list",
-                        )
-                    )
+        findings.extend(_paper_findings(mentions, wanted))
     if "unreadable" in wanted:
         for file, line, reason in conn.execute(
             "SELECT s.name, w.line, w.reason FROM import_warnings w"

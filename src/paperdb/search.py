@@ -31,7 +31,7 @@ from typing import Any
 
 from paperdb.db import placeholders
 from paperdb.errors import QueryError
-from paperdb.filters import Filters, build_where, like_escape, order_by
+from paperdb.filters import Filters, Where, build_where, like_escape, order_by
 from paperdb.rows import summaries
 
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # title, nickname, authors, venue
@@ -224,21 +224,10 @@ def search(
     return result
 
 
-def _search(
-    conn: sqlite3.Connection,
-    query: str,
-    filters: Filters,
-    *,
-    raw: bool,
-    sort: str,
-    limit: int | None,
-    rare_as_typo: bool = False,
-) -> SearchResult:
-    where = build_where(conn, filters)
-    steps = _Plan(match=[query]) if raw else plan(conn, query, rare_as_typo=rare_as_typo)
-    if not steps.match and not steps.cjk:
-        raise QueryError(f"nothing to search for in {query!r}")
-    for text in steps.cjk:
+def _add_cjk(where: Where, texts: list[str]) -> None:
+    """CJK runs (no word breaks for FTS5): a title trigram match, or LIKE when shorter
+    than a trigram, or a tag that contains the run."""
+    for text in texts:
         if len(text) >= 3:
             title_hit = "p.id IN (SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?)"
             title_param = quote(text)
@@ -252,6 +241,10 @@ def _search(
             title_param,
             f"%{like_escape(text)}%",
         )
+
+
+def _sql(steps: _Plan, where: Where, sort: str, limit: int | None) -> tuple[str, list[Any]]:
+    """The hits query: (id, bm25 score, title, n_mentions) rows, ordered and limited."""
     relevance = sort == "relevance"
     fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
     weights = ", ".join(str(w) for w in WEIGHTS)
@@ -282,6 +275,25 @@ def _search(
     if fetch is not None:
         sql += " LIMIT ?"
         params.append(fetch)
+    return sql, params
+
+
+def _search(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters,
+    *,
+    raw: bool,
+    sort: str,
+    limit: int | None,
+    rare_as_typo: bool = False,
+) -> SearchResult:
+    where = build_where(conn, filters)
+    steps = _Plan(match=[query]) if raw else plan(conn, query, rare_as_typo=rare_as_typo)
+    if not steps.match and not steps.cjk:
+        raise QueryError(f"nothing to search for in {query!r}")
+    _add_cjk(where, steps.cjk)
+    sql, params = _sql(steps, where, sort, limit)
     try:
         hits = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
@@ -291,7 +303,7 @@ def _search(
             ) from None
         raise
     scores = {h[0]: _boosted(h, steps.leading) for h in hits}
-    if relevance and steps.match:
+    if sort == "relevance" and steps.match:
         hits = sorted(hits, key=lambda h: (scores[h[0]], h[0]))
     if limit is not None:
         hits = hits[:limit]

@@ -19,18 +19,11 @@ from paperdb.cli import (
 from paperdb.cli.admin import OfflineOpt, pause_hook
 from paperdb.cli.options import (
     ROW_FORMATS,
-    AuthorOpt,
-    FrameworkOpt,
-    HasCodeOpt,
     LimitOpt,
     NewFormatOpt,
-    PresentationOpt,
-    SourceOpt,
-    TopicOpt,
-    VenueOpt,
-    YearOpt,
-    make_filters,
+    filter_options,
 )
+from paperdb.filters import Filters  # evaluated at run time by filter_options
 from paperdb.output import inert
 
 if TYPE_CHECKING:
@@ -166,8 +159,10 @@ def _rows_text(rows: list[dict[str, Any]], fmt: str) -> str:
 
 
 @app.command()
+@filter_options
 def new(
     ctx: typer.Context,
+    *,
     since: Annotated[
         str,
         typer.Option(
@@ -188,14 +183,7 @@ def new(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
     ] = False,
-    venue: VenueOpt = None,
-    year: YearOpt = None,
-    topic: TopicOpt = None,
-    author: AuthorOpt = None,
-    has_code: HasCodeOpt = False,
-    framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None,
-    source: SourceOpt = None,
+    filters: Filters,
     limit: LimitOpt = None,
 ) -> None:
     """Papers that lists you follow added since a time, newest first.
@@ -205,16 +193,6 @@ def new(
     baseline. Example: paperdb new --since 30d --topic pruning -f markdown -o new.md
     """
     moment = _since(since)
-    filters = make_filters(
-        venue=venue,
-        year=year,
-        topic=topic,
-        author=author,
-        has_code=has_code,
-        framework=framework,
-        presentation=presentation,
-        source=source,
-    )
     with user_errors():
         target = None if output is None else output_file(output, force=force)
     with user_errors(), reader(ctx) as conn:

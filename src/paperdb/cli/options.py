@@ -9,9 +9,11 @@ them to :func:`make_filters` by name; a new shared option is one alias here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import inspect
+from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, TypeAlias, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar, cast
 
 import typer
 
@@ -189,6 +191,54 @@ def _year(value: str | None) -> YearRange | None:
         return parse_year(value)
     except QueryError as exc:
         raise typer.BadParameter(str(exc), param_hint="--year") from None
+
+
+# The filter options in the order --help lists them: (parameter name, alias, default).
+FILTER_OPTIONS: tuple[tuple[str, object, object], ...] = (
+    ("venue", VenueOpt, None),
+    ("year", YearOpt, None),
+    ("topic", TopicOpt, None),
+    ("author", AuthorOpt, None),
+    ("has_code", HasCodeOpt, False),
+    ("framework", FrameworkOpt, None),
+    ("presentation", PresentationOpt, None),
+    ("source", SourceOpt, None),
+)
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def filter_options(command: Command) -> Command:
+    """Give a command the filter options in place of its ``filters`` parameter.
+
+    Typer reads a command's parameters from its signature, so the wrapper's signature is
+    the command's with ``filters`` replaced by the eight options of
+    :data:`FILTER_OPTIONS`; the wrapper turns their values into one
+    :class:`~paperdb.filters.Filters` (:func:`make_filters`) and calls the command with
+    it. A new filter option is one alias and one row there.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        if param.name != "filters":
+            params.append(param)
+            continue
+        params += [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=alias
+            )
+            for name, alias, default in FILTER_OPTIONS
+        ]
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        values = {name: kwargs.pop(name) for name, _, _ in FILTER_OPTIONS}
+        command(*args, filters=make_filters(**values), **kwargs)
+
+    functools.update_wrapper(wrapper, command)
+    # What Typer (through inspect) reads: the signature and the evaluated annotations.
+    wrapper.__dict__["__signature__"] = signature.replace(parameters=params)
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return cast(Command, wrapper)
 
 
 def make_filters(

@@ -15,22 +15,15 @@ import typer
 
 from paperdb.cli import app, err_console, output_file, reader, user_errors, write_output
 from paperdb.cli.options import (
-    AuthorOpt,
     ExportFormatOpt,
     FormatOpt,
-    FrameworkOpt,
-    HasCodeOpt,
     LimitOpt,
     PaperIdArg,
-    PresentationOpt,
     SortOpt,
-    SourceOpt,
     StatsKeyOpt,
-    TopicOpt,
-    VenueOpt,
-    YearOpt,
-    make_filters,
+    filter_options,
 )
+from paperdb.filters import Filters  # evaluated at run time by filter_options
 from paperdb.output import Format, render, write_out
 
 
@@ -61,19 +54,14 @@ def _emit(rows: list[dict[str, Any]], fmt: Format) -> None:
 
 
 @app.command()
+@filter_options
 def search(
     ctx: typer.Context,
+    *,
     query: Annotated[
         str, typer.Argument(help="Words to find (all of them), typos allowed.", show_default=False)
     ],
-    venue: VenueOpt = None,
-    year: YearOpt = None,
-    topic: TopicOpt = None,
-    author: AuthorOpt = None,
-    has_code: HasCodeOpt = False,
-    framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None,
-    source: SourceOpt = None,
+    filters: Filters,
     limit: LimitOpt = 20,
     sort: SortOpt = "relevance",
     raw: Annotated[bool, typer.Option("--raw", help="Pass FTS5 query syntax through.")] = False,
@@ -83,16 +71,6 @@ def search(
 
     Example: paperdb search "lottery ticket" --venue ICLR --year 2019..
     """
-    filters = make_filters(
-        venue=venue,
-        year=year,
-        topic=topic,
-        author=author,
-        has_code=has_code,
-        framework=framework,
-        presentation=presentation,
-        source=source,
-    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.search import search as run
 
@@ -104,16 +82,11 @@ def search(
 
 
 @app.command("filter")
+@filter_options
 def filter_(
     ctx: typer.Context,
-    venue: VenueOpt = None,
-    year: YearOpt = None,
-    topic: TopicOpt = None,
-    author: AuthorOpt = None,
-    has_code: HasCodeOpt = False,
-    framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None,
-    source: SourceOpt = None,
+    *,
+    filters: Filters,
     limit: LimitOpt = None,
     sort: SortOpt = "year",
     fmt: FormatOpt = Format.table,
@@ -122,16 +95,6 @@ def filter_(
 
     Example: paperdb filter --venue NeurIPS --year 2022 --topic pruning -f csv
     """
-    filters = make_filters(
-        venue=venue,
-        year=year,
-        topic=topic,
-        author=author,
-        has_code=has_code,
-        framework=framework,
-        presentation=presentation,
-        source=source,
-    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.filters import filter_papers
 
@@ -237,17 +200,12 @@ def _print_paper(paper: dict[str, Any]) -> None:
 
 
 @app.command()
+@filter_options
 def stats(
     ctx: typer.Context,
+    *,
     by: StatsKeyOpt,
-    venue: VenueOpt = None,
-    year: YearOpt = None,
-    topic: TopicOpt = None,
-    author: AuthorOpt = None,
-    has_code: HasCodeOpt = False,
-    framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None,
-    source: SourceOpt = None,
+    filters: Filters,
     limit: LimitOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -257,16 +215,6 @@ def stats(
     """
     if len(by) > 2:
         raise typer.BadParameter("give --by once, or twice for a cross table", param_hint="--by")
-    filters = make_filters(
-        venue=venue,
-        year=year,
-        topic=topic,
-        author=author,
-        has_code=has_code,
-        framework=framework,
-        presentation=presentation,
-        source=source,
-    )
     with user_errors(), reader(ctx) as conn:
         from paperdb.stats import stats as run
 
@@ -282,8 +230,10 @@ def stats(
 
 
 @app.command()
+@filter_options
 def export(
     ctx: typer.Context,
+    *,
     fmt: ExportFormatOpt,
     output: Annotated[
         str | None,
@@ -305,14 +255,7 @@ def export(
             help="markdown: headings by topic, venue or year; nest with a comma (topic,year).",
         ),
     ] = "topic",
-    venue: VenueOpt = None,
-    year: YearOpt = None,
-    topic: TopicOpt = None,
-    author: AuthorOpt = None,
-    has_code: HasCodeOpt = False,
-    framework: FrameworkOpt = None,
-    presentation: PresentationOpt = None,
-    source: SourceOpt = None,
+    filters: Filters,
     limit: LimitOpt = None,
     sort: SortOpt = "relevance",
 ) -> None:
@@ -327,16 +270,6 @@ def export(
         groups = parse_group_by(group_by)
     except QueryError as exc:
         raise typer.BadParameter(str(exc), param_hint="--group-by") from None
-    filters = make_filters(
-        venue=venue,
-        year=year,
-        topic=topic,
-        author=author,
-        has_code=has_code,
-        framework=framework,
-        presentation=presentation,
-        source=source,
-    )
     with user_errors():
         from paperdb.export import export_chunks
         from paperdb.filters import filter_ids

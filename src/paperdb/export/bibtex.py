@@ -119,7 +119,7 @@ def _entry(paper: dict[str, Any]) -> Entry:
 def _writer() -> Any:
     from pybtex.database.output.bibtex import Writer
 
-    class _Writer(Writer):  # type: ignore[misc]  # pybtex has no type hints
+    class _Writer(Writer):  # pybtex is untyped: see the mypy override in pyproject.toml
         """pybtex's writer for values that are already LaTeX (or verbatim)."""
 
         def _encode(self, text: str) -> str:

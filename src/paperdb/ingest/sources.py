@@ -92,6 +92,16 @@ def rename_source(conn: sqlite3.Connection, source_id: int, file: ListFile) -> s
     return file.name
 
 
+def name_for(conn: sqlite3.Connection, file: ListFile, stored: StoredSource | None) -> str:
+    """The source's name: kept when the file was imported before (unless ``--name``
+    gives another), else a new unique one."""
+    if stored is None:
+        return source_name(conn, file)
+    if file.named and file.name != stored.name:
+        return rename_source(conn, stored.id, file)
+    return stored.name
+
+
 def add_source(conn: sqlite3.Connection, file: ListFile, name: str, fmt: str, digest: str) -> int:
     """A new source row; returns its id."""
     cur = conn.execute(

@@ -29,9 +29,8 @@ from paperdb.ingest.sources import (
     content_hash,
     find_source,
     finish_source,
+    name_for,
     remember_origin,
-    rename_source,
-    source_name,
     stored_warnings,
 )
 from paperdb.models import LineWarning, ListFile, PaperRecord
@@ -156,6 +155,47 @@ def _one_per_line(
     return kept
 
 
+class _Orphans:
+    """Authors, tags and repos the replaced entries named: deleted at the end if unused."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.candidates: dict[str, set[int]] = {table: set() for table, _, _ in _LINKED}
+
+    def note(self, source_id: int) -> None:
+        """The reference rows a source's entries name, before they are deleted."""
+        for table, column, link in _LINKED:
+            self.candidates[table].update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT DISTINCT l.{column} FROM {link} l JOIN entries e"
+                    " ON e.id = l.entry_id WHERE e.source_id = ?",
+                    (source_id,),
+                )
+            )
+
+    def delete(self) -> None:
+        for table, column, link in _LINKED:
+            for chunk in chunked(sorted(self.candidates[table])):
+                self.conn.execute(
+                    f"DELETE FROM {table} WHERE id IN ({placeholders(len(chunk))})"
+                    f" AND NOT EXISTS (SELECT 1 FROM {link} WHERE {column} = {table}.id)",
+                    tuple(chunk),
+                )
+
+
+def _stored_mentions(conn: sqlite3.Connection, source_id: int) -> list[StoredMention]:
+    """What identifies a source's stored entries across imports (text, keys, first seen)."""
+    return [
+        StoredMention(changes.Mention(raw, key, arxiv_id), first_seen, added)
+        for raw, key, arxiv_id, first_seen, added in conn.execute(
+            "SELECT raw, title_key, arxiv_id, first_seen, added FROM entries"
+            " WHERE source_id = ? ORDER BY line",
+            (source_id,),
+        )
+    ]
+
+
 class Writer:
     """Per-invocation state: reference ids, the entries' keys, and the papers to summarize."""
 
@@ -177,8 +217,7 @@ class Writer:
         self.new_papers = NewPapers(conn)
         # Papers that existed before this import and whose entries changed.
         self.touched: set[int] = set()
-        # Reference rows only replaced entries may have named: deleted at the end if unused.
-        self.orphan_candidates: dict[str, set[int]] = {table: set() for table, _, _ in _LINKED}
+        self.orphans = _Orphans(conn)
 
     def start(self) -> None:
         self.keys.start()
@@ -192,7 +231,7 @@ class Writer:
         )
         digest = content_hash(text)
         stored = find_source(self.conn, file, digest)
-        name = self._name(file, stored)
+        name = name_for(self.conn, file, stored)
         if stored is not None and stored.content_hash == digest:
             remember_origin(self.conn, stored.id, file)
             return self._unchanged(file, stored, name, notes)
@@ -226,15 +265,6 @@ class Writer:
         if not report.entries:
             report.notes.append("no paper entries found")
         return report
-
-    def _name(self, file: ListFile, stored: StoredSource | None) -> str:
-        """The source's name: kept when the file was imported before (unless ``--name``
-        gives another), else a new unique one."""
-        if stored is None:
-            return source_name(self.conn, file)
-        if file.named and file.name != stored.name:
-            return rename_source(self.conn, stored.id, file)
-        return stored.name
 
     def _unchanged(
         self, file: ListFile, stored: StoredSource, name: str, notes: list[str]
@@ -344,26 +374,11 @@ class Writer:
     def _forget_entries(self, source_id: int) -> list[StoredMention]:
         """Delete a changed source's entries (link rows cascade) and warnings; returns
         what identifies them across imports."""
-        previous = [
-            StoredMention(changes.Mention(raw, key, arxiv_id), first_seen, added)
-            for raw, key, arxiv_id, first_seen, added in self.conn.execute(
-                "SELECT raw, title_key, arxiv_id, first_seen, added FROM entries"
-                " WHERE source_id = ? ORDER BY line",
-                (source_id,),
-            )
-        ]
+        previous = _stored_mentions(self.conn, source_id)
         forgotten = self.keys.forget_source(source_id)
         self.new_papers.lost_entries(forgotten.papers)
         self.touched.update(forgotten.papers)
-        for table, column, link in _LINKED:
-            self.orphan_candidates[table].update(
-                row[0]
-                for row in self.conn.execute(
-                    f"SELECT DISTINCT l.{column} FROM {link} l JOIN entries e"
-                    " ON e.id = l.entry_id WHERE e.source_id = ?",
-                    (source_id,),
-                )
-            )
+        self.orphans.note(source_id)
         self.conn.execute("DELETE FROM entries WHERE source_id = ?", (source_id,))
         self.conn.execute("DELETE FROM import_warnings WHERE source_id = ?", (source_id,))
         self.keys.reload(forgotten)
@@ -377,11 +392,4 @@ class Writer:
 
     def delete_orphans(self) -> None:
         """Authors, tags and repos only the replaced entries named."""
-        for table, column, link in _LINKED:
-            ids = sorted(self.orphan_candidates[table])
-            for chunk in chunked(ids):
-                self.conn.execute(
-                    f"DELETE FROM {table} WHERE id IN ({placeholders(len(chunk))})"
-                    f" AND NOT EXISTS (SELECT 1 FROM {link} WHERE {column} = {table}.id)",
-                    tuple(chunk),
-                )
+        self.orphans.delete()
