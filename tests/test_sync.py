@@ -143,7 +143,8 @@ def test_file_new_upstream_is_imported(db: Database, repo: GitRepo) -> None:
     repo.commit({"lists/2020.md": HEAD + ADDED[0]})
     report = sync(db.conn)
     assert SourceSync("2020.md", "new", new=0) in report.sources
-    assert report.new_papers == 0  # a new list is a baseline too
+    # a file added to a followed repository is part of that list: its papers are new
+    assert _titles(db, report.started) == {ADDED[0].split("[")[1].split("]")[0]}
 
 
 # -- plain URLs ----------------------------------------------------------------------

@@ -216,9 +216,7 @@ def sync_origin(
         wanted = {s.identity for s in stored}
         files = [f for f in files if f.identity in wanted]
     if files:
-        done = import_files(
-            conn, files, progress=progress, keep_entries=True, backed_up=report.backup
-        )
+        done = import_files(conn, files, progress=progress, following=True, backed_up=report.backup)
         report.backup = done.backup
         report.sources += [_result(f) for f in done.files]
     report.sources += gone

@@ -72,24 +72,25 @@ def import_files(
     fmt: str | None = None,
     progress: Progress | None = None,
     *,
-    keep_entries: bool = False,
+    following: bool = False,
     backed_up: Path | None = None,
 ) -> ImportReport:
     """Import these list files (local or fetched) in one transaction; see :func:`import_paths`.
 
-    ``keep_entries`` refuses a changed file that no longer holds any entry (sync: a list
-    is never silently emptied); ``backed_up`` says ``<db>.bak`` was already written by
+    ``following`` is for files re-read from a followed origin (sync): a changed file that
+    no longer holds any entry is refused (a list is never silently emptied), and the
+    mentions of a file new upstream count as added to a list paperdb already had; ``backed_up`` says ``<db>.bak`` was already written by
     this run, so it keeps the state from before the run.
 
     Raises:
         InputError: a file is unreadable, ``fmt`` is not a known format, no file holds
-            a paper entry, or (``keep_entries``) a file lost all of its entries; then
+            a paper entry, or (``following``) a file lost all of its entries; then
             nothing is written.
         DatabaseBusyError: another process is writing to the database.
     """
     if fmt is not None and fmt not in importers.FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of: {', '.join(importers.FORMATS)}")
-    writer = Writer(conn, db_label(conn), keep_entries=keep_entries, backed_up=backed_up)
+    writer = Writer(conn, db_label(conn), following=following, backed_up=backed_up)
     with write_transaction(conn):
         load_reference_data(conn)
         writer.start()

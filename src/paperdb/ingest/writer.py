@@ -204,13 +204,15 @@ class Writer:
         conn: sqlite3.Connection,
         label: str,
         *,
-        keep_entries: bool = False,
+        following: bool = False,
         backed_up: Path | None = None,
     ) -> None:
         self.conn = conn
         self.label = label
-        # Refuse a changed file that holds no entry any more instead of emptying its source.
-        self.keep_entries = keep_entries
+        # Files re-read from a followed origin (sync): a changed file that holds no entry
+        # any more is refused instead of emptied, and a file new upstream is part of a
+        # list paperdb already had, so its mentions count as added.
+        self.following = following
         self.backed_up = backed_up
         self.keys = KeyIndex(conn)
         self.lookups = Lookups(conn)
@@ -236,7 +238,7 @@ class Writer:
             remember_origin(self.conn, stored.id, file)
             return self._unchanged(file, stored, name, notes)
         parsed = importers.parse_text(text, file=name, fmt=fmt)
-        if self.keep_entries and stored is not None and stored.n_entries and not parsed.records:
+        if self.following and stored is not None and stored.n_entries and not parsed.records:
             raise InputError(
                 f"{file.identity}: the list holds no paper entries any more"
                 f" (it had {stored.n_entries})"
@@ -349,8 +351,8 @@ class Writer:
                 self.touched.add(paper_id)
         rows.insert(self.conn)
 
-    @staticmethod
     def _first_seen(
+        self,
         kept: Sequence[PaperRecord],
         keys: Sequence[str],
         previous: Sequence[StoredMention] | None,
@@ -360,7 +362,7 @@ class Writer:
         now, marked as added when the list was imported before."""
         now = utc_now()
         if previous is None:
-            return [(now, 0)] * len(kept)
+            return [(now, int(self.following))] * len(kept)
         found = changes.compare(
             [m.mention for m in previous],
             [changes.Mention(r.raw, key, r.arxiv_id) for r, key in zip(kept, keys, strict=True)],
