@@ -85,6 +85,7 @@ def test_done_when_local_git_list(runner: CliRunner, tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["--db", str(db), "sync"])
     assert (result.exit_code, result.stdout) == (0, "awesome/README.md: unchanged\n")
+    assert "1 unchanged, 0 failed; 0 new paper(s)\n" in result.stderr
 
 
 def test_new_lists_nothing_after_a_first_import(runner: CliRunner, tmp_path: Path) -> None:

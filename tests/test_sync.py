@@ -98,6 +98,7 @@ def test_commit_import_commit_sync(db: Database, repo: GitRepo, how: str) -> Non
     before = counts(db)
     again = sync(db.conn)  # idempotent
     assert again.sources == [SourceSync(name, "unchanged")]
+    assert again.new_papers == 0  # even within the same second as the sync before
     assert counts(db) == before
 
 

@@ -125,8 +125,12 @@ class SyncReport:
     started: datetime
     sources: list[SourceSync] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)  # one line per origin not read
-    new_papers: int = 0
+    arrivals: set[int] = field(default_factory=set)  # papers the changes brought
     backup: Path | None = None  # <db>.bak, the state before the first replaced entries
+
+    @property
+    def new_papers(self) -> int:
+        return len(self.arrivals)
 
     @property
     def failed(self) -> bool:
@@ -219,6 +223,7 @@ def sync_origin(
         done = import_files(conn, files, progress=progress, following=True, backed_up=report.backup)
         report.backup = done.backup
         report.sources += [_result(f) for f in done.files]
+        report.arrivals.update(p for f in done.files for p in f.arrivals)
     report.sources += gone
 
 
@@ -235,7 +240,6 @@ def sync(
         InputError: ``offline``, or a named source has no origin.
         QueryError: a name matches no source.
     """
-    from paperdb import whatsnew
 
     if offline:
         raise InputError("--offline: sync reads lists from where they live; nothing was changed")
@@ -245,7 +249,6 @@ def sync(
             sync_origin(conn, origin, stored, report, only_stored=bool(names), progress=progress)
         except PaperdbError as exc:
             report.failures.append(f"{exc}; {_kept(stored)}")
-    report.new_papers = len(whatsnew.new_papers(conn, report.started))
     return report
 
 

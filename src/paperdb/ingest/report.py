@@ -32,6 +32,9 @@ class FileReport:
     added: int = 0
     removed: int = 0
     changed: int = 0
+    # Papers this import started for mentions added to a list paperdb already had: what
+    # `paperdb new` will list for this change.
+    arrivals: set[int] = field(default_factory=set)
 
     @property
     def status(self) -> str:

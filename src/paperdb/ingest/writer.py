@@ -334,9 +334,12 @@ class Writer:
             lookups.ensure_topic(record.topic)
             entry_id += 1
             section = lookups.section_json(record.section)
+            first_seen, added, arrived = seen[index]
             rows.entries.append(
-                _entry_row(entry_id, source_id, record, key, section, paper_id, seen[index])
+                _entry_row(entry_id, source_id, record, key, section, paper_id, (first_seen, added))
             )
+            if arrived and added and paper_id in self.new_papers:
+                report.arrivals.add(paper_id)
             report.entries += 1
             if record.authors:
                 rows.authors.extend(
@@ -357,19 +360,21 @@ class Writer:
         keys: Sequence[str],
         previous: Sequence[StoredMention] | None,
         report: FileReport,
-    ) -> list[tuple[str, int]]:
-        """(first_seen, added) per record: inherited from the mention it continues, else
-        now, marked as added when the list was imported before."""
+    ) -> list[tuple[str, int, bool]]:
+        """(first_seen, added, new here) per record: inherited from the mention it
+        continues, else now, marked as added when the list was imported before."""
         now = utc_now()
         if previous is None:
-            return [(now, int(self.following))] * len(kept)
+            return [(now, int(self.following), True)] * len(kept)
         found = changes.compare(
             [m.mention for m in previous],
             [changes.Mention(r.raw, key, r.arxiv_id) for r, key in zip(kept, keys, strict=True)],
         )
         report.added, report.removed, report.changed = found.new, found.removed, found.changed
         return [
-            (now, 1) if i is None else (previous[i].first_seen or now, previous[i].added)
+            (now, 1, True)
+            if i is None
+            else (previous[i].first_seen or now, previous[i].added, False)
             for i in found.previous
         ]
 
