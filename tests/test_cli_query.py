@@ -208,3 +208,13 @@ def test_stats_cross_table_names_the_no_value_column(runner: CliRunner, seed_db:
     assert all("None" not in row for row in rows)
     assert sum(row["no year"] for row in rows) == 9  # the seed papers without a year
     assert any(row["venue"] is None for row in rows)
+
+
+def test_a_very_long_query_says_what_it_left_out(seed_db_path: Path) -> None:
+    query = " ".join(f"prunnig{i:04d}x" for i in range(500))
+    result = CliRunner().invoke(app, ["--db", str(seed_db_path), "search", query, "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2, result.stderr
+    assert "500 words" in notes[0] and "unknown words" in notes[1]

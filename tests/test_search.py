@@ -135,3 +135,33 @@ def test_a_rare_typo_in_the_lists_is_corrected_when_nothing_matches(tmp_path: Pa
     fixed = search(conn, "knowlege distillation")
     assert ("knowlege", "knowledge") in fixed.corrections and len(fixed.rows) == 20
     db.close()
+
+
+def test_a_pasted_essay_of_typos_is_bounded(
+    seed_conn: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 8: 5,000 misspelled words took over 15 s (each was corrected).
+    The work is bounded by counting it, not by timing it: a query is cut at MAX_WORDS
+    words and at most MAX_CORRECTIONS of them are corrected, each limit with a note."""
+    from paperdb import search as module
+
+    calls: list[str] = []
+    real = module.correct
+
+    def counting(conn: sqlite3.Connection, word: str, *, exclude: str = "") -> str | None:
+        calls.append(word)
+        return real(conn, word, exclude=exclude)
+
+    monkeypatch.setattr(module, "correct", counting)
+    typos = " ".join(f"prunnig{i:04d}x" for i in range(5000))
+    result = search(seed_conn, f"lotery tiket {typos}")
+    # Two passes at most (the retry after an empty result), each within the bound.
+    assert len(calls) <= 2 * module.MAX_CORRECTIONS
+    assert ("lotery", "lottery") in result.corrections
+    assert any(f"first {module.MAX_WORDS}" in note for note in result.notes)
+    assert any(f"corrected the first {module.MAX_CORRECTIONS}" in note for note in result.notes)
+
+
+def test_an_ordinary_query_has_no_notes(seed_conn: sqlite3.Connection) -> None:
+    result = search(seed_conn, "lotery tiket hypothesis")
+    assert result.rows and result.notes == []

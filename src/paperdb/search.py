@@ -50,6 +50,7 @@ class SearchResult:
 
     rows: list[dict[str, Any]]
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched)
+    notes: list[str] = field(default_factory=list)  # what was left out of a long query
 
 
 def tokens(text: str) -> list[str]:
@@ -146,8 +147,14 @@ class _Plan:
     cjk: list[str] = field(default_factory=list)  # substrings of title or tags
     leading: list[str] = field(default_factory=list)  # searched tokens, for the title boost
     corrections: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
+# Bounds on the work one query can ask for: each word costs index lookups and each
+# unknown word a fuzzy scan, so 5,000 pasted words would take many seconds. Beyond these
+# a note says what was left out; no real query comes near them.
+MAX_WORDS = 64
+MAX_CORRECTIONS = 8
 RARE_DOCS = 5  # a known word this rare may itself be a typo ...
 RARE_RATIO = 20  # ... of a neighbour at least this many times commoner
 
@@ -160,7 +167,14 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
     word is :data:`RARE_RATIO` times commoner: large lists contain the typo too.
     """
     result = _Plan()
-    for word in query.split():
+    words = query.split()
+    if len(words) > MAX_WORDS:
+        result.notes.append(
+            f"the query has {len(words)} words: searched for the first {MAX_WORDS} only"
+        )
+        words = words[:MAX_WORDS]
+    unknown = 0
+    for word in words:
         if _CJK_RE.search(word):
             result.cjk.extend(t for t in _TOKEN_RE.findall(word) if t)
             continue
@@ -172,6 +186,10 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
             fixed = part
             docs = _known(conn, [part]).get(part, 0)
             if not docs or (rare_as_typo and docs <= RARE_DOCS):
+                unknown += 1
+                if unknown > MAX_CORRECTIONS:
+                    searched.append(fixed)
+                    continue
                 replacement = correct(conn, part, exclude=part)
                 if replacement is not None and (
                     not docs or _known(conn, [replacement]).get(replacement, 0) >= docs * RARE_RATIO
@@ -186,6 +204,11 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
         forms = sorted({searched[0], *_known(conn, _variants(searched[0]))})
         group = " OR ".join(quote(f) for f in forms)
         result.match.append(f"({group})" if len(forms) > 1 else group)
+    if unknown > MAX_CORRECTIONS:
+        result.notes.append(
+            f"{unknown} unknown words: corrected the first {MAX_CORRECTIONS},"
+            " searched for the others as typed"
+        )
     return result
 
 
@@ -310,7 +333,7 @@ def _search(
     rows = summaries(conn, [h[0] for h in hits])
     for row in rows:
         row["score"] = round(-scores[row["id"]], 3)
-    return SearchResult(rows, steps.corrections)
+    return SearchResult(rows, steps.corrections, steps.notes)
 
 
 def _boosted(hit: tuple[Any, ...], words: list[str]) -> float:

@@ -78,6 +78,8 @@ def search(
     if result.corrections:
         fixed = ", ".join(f"{typed} -> {used}" for typed, used in result.corrections)
         err_console().print(f"searched for: {fixed}", soft_wrap=True, markup=False)
+    for note in result.notes:
+        err_console().print(f"note: {note}", soft_wrap=True, markup=False)
     _emit(result.rows, fmt)
 
 
