@@ -363,3 +363,23 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise translate_error(exc, db_label(conn)) from exc
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read one committed state for the whole block, whatever other processes commit
+    meanwhile (a no-op inside a transaction already open, as on the read path).
+
+    Several queries that belong together (candidate pairs, then the papers they name)
+    must not see a merge another process committed between them.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperdb import papers as summaries
-from paperdb.db import placeholders, utc_now, write_transaction
+from paperdb.db import placeholders, read_snapshot, utc_now, write_transaction
 from paperdb.dedupe.match import DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD
 from paperdb.dedupe.pairs import Pair, clusters
 from paperdb.dedupe.proposals import not_same_pairs, proposals
@@ -118,22 +118,38 @@ def apply(
     """Merge every cluster of proposals scoring at least ``threshold``; one merge each.
 
     Each cluster is merged (and logged) in its own transaction, so an interruption leaves
-    every finished merge complete and undoable.
+    every finished merge complete and undoable. The proposals are read from one snapshot,
+    and each cluster is checked again under the write lock: a cluster that another
+    process merged or marked meanwhile is left alone (run again to look further).
     """
-    if rows is None:
-        rows = proposals(conn, min_score=min(threshold, DEFAULT_MIN_SCORE))
+    with read_snapshot(conn):
+        if rows is None:
+            rows = proposals(conn, min_score=min(threshold, DEFAULT_MIN_SCORE))
+        apart = not_same_pairs(conn)
     pairs = list({(p.a, p.b): p for p in map(_pair_of, rows)}.values())
     by_paper: dict[int, list[Pair]] = defaultdict(list)  # each pair under its first id
     for pair in pairs:
         by_paper[pair.a].append(pair)
     results = []
-    for group in clusters(pairs, threshold, not_same_pairs(conn)):
+    for group in clusters(pairs, threshold, apart):
         members = set(group)
         inside = [p for x in group for p in by_paper[x] if p.b in members]
         best = max(inside, key=lambda p: p.score)
         evidence = list(dict.fromkeys(e for p in inside for e in p.evidence))
-        results.append(merge(conn, group, rule="auto", score=best.score, evidence=evidence))
+        with write_transaction(conn):
+            if _still_mergeable(conn, sorted(members)):
+                results.append(_merge(conn, sorted(members), "auto", best.score, evidence))
     return results
+
+
+def _still_mergeable(conn: sqlite3.Connection, ids: list[int]) -> bool:
+    """Whether a cluster computed earlier can still be merged as it is (every paper still
+    there, none marked not the same since)."""
+    try:
+        _mergeable(conn, ids)
+    except QueryError:
+        return False
+    return True
 
 
 def _undoable(conn: sqlite3.Connection, merge_id: int) -> tuple[int, list[Any]]:
