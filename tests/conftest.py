@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from paperdb import importers
 from paperdb.db import open_db
 from tests import strategies  # noqa: F401  (registers the hypothesis profiles)
+from tests.fakeweb import hub, web  # noqa: F401  (the fake web and GitHub fixtures)
 from tests.helpers import fake_parse
 
 
@@ -21,6 +22,16 @@ def _isolated_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """Point PAPERDB_DB at a fresh temporary path for every test."""
     monkeypatch.setenv("PAPERDB_DB", str(tmp_path_factory.mktemp("home") / "paperdb.db"))
     monkeypatch.delenv("PAPERDB_TEST_PAUSE_AFTER_FILES", raising=False)
+    # Fetching settings of the person running the tests never reach them.
+    for name in (
+        "PAPERDB_OFFLINE",
+        "GITHUB_TOKEN",
+        "PAPERDB_HTTP_TIMEOUT",
+        "PAPERDB_GIT_TIMEOUT",
+        "PAPERDB_GITHUB_API",
+        "PAPERDB_GITHUB_RAW",
+    ):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

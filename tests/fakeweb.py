@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 
 @dataclass
@@ -193,3 +195,21 @@ class FakeGitHub(FakeWeb):
             if on_route is not None:
                 on_route(path, route)
         return sha
+
+
+@pytest.fixture
+def web() -> Iterator[FakeWeb]:
+    """A fake web on 127.0.0.1 (registered in conftest.py)."""
+    server = FakeWeb()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A fake GitHub on 127.0.0.1 that paperdb is pointed at (registered in conftest.py)."""
+    server = FakeGitHub()
+    monkeypatch.setenv("PAPERDB_GITHUB_API", server.api)
+    monkeypatch.setenv("PAPERDB_GITHUB_RAW", server.raw)
+    yield server
+    server.close()

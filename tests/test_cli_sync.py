@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,22 +28,6 @@ def _dump(db: Path) -> list[tuple[object, ...]]:
         return rows
     finally:
         conn.close()
-
-
-@pytest.fixture
-def web() -> Iterator[FakeWeb]:
-    server = FakeWeb()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub()
-    monkeypatch.setenv("PAPERDB_GITHUB_API", server.api)
-    monkeypatch.setenv("PAPERDB_GITHUB_RAW", server.raw)
-    yield server
-    server.close()
 
 
 def _run(runner: CliRunner, db: Path, *args: str) -> object:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,23 +15,6 @@ from tests.gitrepo import GitRepo
 LIST = (
     "# Pruning\n\n- 2019-ICLR-[The Lottery Ticket Hypothesis](https://arxiv.org/abs/1803.03635)\n"
 )
-
-
-@pytest.fixture
-def web() -> Iterator[FakeWeb]:
-    server = FakeWeb()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub()
-    monkeypatch.setenv("PAPERDB_GITHUB_API", server.api)
-    monkeypatch.setenv("PAPERDB_GITHUB_RAW", server.raw)
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    yield server
-    server.close()
 
 
 def _take(url: str, known: Known | None = None) -> fetch.Snapshot:

@@ -6,7 +6,6 @@ served from 127.0.0.1 (tests/fakeweb.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -56,22 +55,6 @@ def repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "awesome-pruning")
     repo.commit({"README.md": FIRST})
     return repo
-
-
-@pytest.fixture
-def web() -> Iterator[FakeWeb]:
-    server = FakeWeb()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub()
-    monkeypatch.setenv("PAPERDB_GITHUB_API", server.api)
-    monkeypatch.setenv("PAPERDB_GITHUB_RAW", server.raw)
-    yield server
-    server.close()
 
 
 # -- local checkouts and git remotes ---------------------------------------------------

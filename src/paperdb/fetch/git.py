@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperdb.errors import FetchError
+from paperdb.fetch.http import seconds_from_env
 
 TIMEOUT_ENV = "PAPERDB_GIT_TIMEOUT"
 DEFAULT_TIMEOUT = 300.0
@@ -32,12 +33,7 @@ class GitFile:
 
 
 def _timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "")
-    try:
-        value = float(raw) if raw else DEFAULT_TIMEOUT
-    except ValueError:
-        raise FetchError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds") from None
-    return value if value > 0 else DEFAULT_TIMEOUT
+    return seconds_from_env(TIMEOUT_ENV, DEFAULT_TIMEOUT)
 
 
 def _git(args: list[str], *, what: str, cwd: Path | None = None) -> bytes:

@@ -33,16 +33,25 @@ RETRY_STATUS = {502, 503, 504}
 RETRY_PAUSE = 1.0  # seconds before the one retry of a 502/503/504
 
 
-def timeout_seconds() -> float:
-    """The per-operation timeout: ``PAPERDB_HTTP_TIMEOUT`` if it is a positive number."""
-    raw = os.environ.get(TIMEOUT_ENV, "")
+def seconds_from_env(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable ``name``, else ``default``.
+
+    Raises:
+        FetchError: the variable holds something else.
+    """
+    raw = os.environ.get(name, "")
     try:
-        value = float(raw) if raw else DEFAULT_TIMEOUT
+        value = float(raw) if raw else default
     except ValueError:
-        raise FetchError(f"{TIMEOUT_ENV}={raw!r}: expected a number of seconds") from None
+        raise FetchError(f"{name}={raw!r}: expected a number of seconds") from None
     if not value > 0:
-        raise FetchError(f"{TIMEOUT_ENV}={raw!r}: expected a positive number of seconds")
+        raise FetchError(f"{name}={raw!r}: expected a positive number of seconds")
     return value
+
+
+def timeout_seconds() -> float:
+    """The per-operation timeout: ``PAPERDB_HTTP_TIMEOUT`` seconds, default 20."""
+    return seconds_from_env(TIMEOUT_ENV, DEFAULT_TIMEOUT)
 
 
 def origin_of(url: str) -> tuple[str, str, int | None]:
