@@ -87,8 +87,7 @@ def test_bibtexparser_reads_every_entry_with_verbatim_urls(
     import bibtexparser
 
     library = bibtexparser.parse_file(str(bib))
-    assert not library.failed_blocks
-    assert not library.duplicate_block_keys if hasattr(library, "duplicate_block_keys") else True
+    assert not library.failed_blocks  # parse errors and duplicate keys both land here
     urls = {e.key: e.fields_dict["url"].value for e in library.entries if "url" in e.fields_dict}
     assert urls == {k: p["paper_url"] for k, p in by_key.items() if p["paper_url"]}
 
