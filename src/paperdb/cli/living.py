@@ -19,8 +19,10 @@ from paperdb.cli import (
 from paperdb.cli.admin import OfflineOpt, pause_hook
 from paperdb.cli.options import (
     ROW_FORMATS,
+    ForceOpt,
     LimitOpt,
     NewFormatOpt,
+    OutputOpt,
     filter_options,
 )
 from paperdb.filters import Filters  # evaluated at run time by filter_options
@@ -170,19 +172,8 @@ def new(
         ),
     ] = "7d",
     fmt: NewFormatOpt = "table",
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file instead of stdout (- is stdout).",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
-    ] = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     filters: Filters,
     limit: LimitOpt = None,
 ) -> None:

@@ -81,6 +81,19 @@ NewFormatOpt = Annotated[
         f" ({', '.join(f for f in NEW_FORMATS if f not in ROW_FORMATS)}).",
     ),
 ]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of stdout (- is stdout).",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+]
 LimitOpt = Annotated[
     int | None,
     typer.Option(

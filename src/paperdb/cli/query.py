@@ -16,8 +16,10 @@ import typer
 from paperdb.cli import app, err_console, output_file, reader, user_errors, write_output
 from paperdb.cli.options import (
     ExportFormatOpt,
+    ForceOpt,
     FormatOpt,
     LimitOpt,
+    OutputOpt,
     PaperIdArg,
     SortOpt,
     StatsKeyOpt,
@@ -237,19 +239,8 @@ def export(
     ctx: typer.Context,
     *,
     fmt: ExportFormatOpt,
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file instead of stdout (- is stdout).",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
-    ] = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     group_by: Annotated[
         str,
         typer.Option(
