@@ -202,3 +202,33 @@ def test_kill_during_sync_leaves_the_database_as_before(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "README.md: updated, 3 new, 1 removed, 0 changed entries\n"
+
+
+def test_sync_lines_for_a_repository_and_a_failing_url(
+    runner: CliRunner, tmp_path: Path, hub: FakeGitHub, web: FakeWeb
+) -> None:
+    hub.set_repo("lead", "awesome", {"README.md": FIRST})
+    web.file("/pruning/README.md", FIRST)
+    db = tmp_path / "x.db"
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            str(db),
+            "import",
+            "https://github.com/lead/awesome",
+            web.url("/pruning/README.md"),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    hub.set_repo("lead", "awesome", {"README.md": SECOND, "lists/2022.md": FIRST + ADDED[1]})
+    web.status("/pruning/README.md", 500)
+    result = runner.invoke(app, ["--db", str(db), "sync"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "README.md: updated, 3 new, 1 removed, 0 changed entries",
+        "2022.md: new upstream, 4 entries",
+    ]
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "server error (HTTP 500)" in error and "was left as it was" in error
+    assert "synced 3 source(s): 1 updated, 1 new, 1 failed; 3 new paper(s)" in result.stderr

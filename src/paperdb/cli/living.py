@@ -42,7 +42,8 @@ def _line(result: SourceSync) -> str:
             f" {result.changed} changed entries"
         )
     if result.status == "new":
-        return f"{result.name}: new upstream, {result.entries} entries"
+        noun = "entry" if result.entries == 1 else "entries"
+        return f"{result.name}: new upstream, {result.entries} {noun}"
     return f"{result.name}: {result.status}"
 
 
