@@ -6,7 +6,8 @@ Kinds of finding (:data:`KINDS`):
   years or venues (every mention that gives a value is reported, with the others' values);
 * ``duplicate``: the same paper twice in one topic of one list (the second and later
   mentions); a paper filed under two topics of a list is cross-listed, not duplicated;
-* ``broken-link``: a link whose target is not a URL (often the title again), or empty;
+* ``broken-link``: a link whose target is not a URL (often the title again), is empty,
+  or is not a web address (``javascript:``, ``data:``, a relative path: :mod:`paperdb.links`);
 * ``missing-field``: a mention without a venue or a year;
 * ``unreadable``: a line the importer could not read as an entry.
 
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from paperdb.errors import QueryError
+from paperdb.links import not_a_link, web_url
 
 KINDS = (
     "year-conflict",
@@ -65,11 +67,26 @@ def _mention_findings(m: dict[str, Any], wanted: set[str]) -> Iterator[dict[str,
             yield _finding(
                 m["file"], m["line"], "broken-link", m["paper_id"], "link target is not a URL"
             )
+        elif m["paper_url"] is not None and web_url(m["paper_url"]) is None:
+            yield _finding(
+                m["file"], m["line"], "broken-link", m["paper_id"], not_a_link(m["paper_url"])
+            )
         elif _EMPTY_LINK_RE.search(m["raw"]):
             yield _finding(m["file"], m["line"], "broken-link", m["paper_id"], "empty link")
     if "missing-field" in wanted and (m["venue"] is None or m["year"] is None):
         missing = " or ".join(name for name in ("venue", "year") if m[name] is None)
         yield _finding(m["file"], m["line"], "missing-field", m["paper_id"], f"no {missing}")
+
+
+def _code_link_findings(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """Code links that are not web addresses (a ``javascript:`` "code" link), per mention."""
+    for paper_id, file, line, url in conn.execute(
+        "SELECT e.paper_id, s.name, e.line, r.url FROM entry_code ec"
+        " JOIN entries e ON e.id = ec.entry_id JOIN sources s ON s.id = e.source_id"
+        " JOIN code_repos r ON r.id = ec.repo_id"
+    ):
+        if web_url(url) is None:
+            yield _finding(file, line, "broken-link", paper_id, f"code {not_a_link(url)}")
 
 
 def _duplicates(mentions: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -123,6 +140,8 @@ def check(conn: sqlite3.Connection, kinds: Iterable[str] | None = None) -> list[
         findings.extend(_mention_findings(m, wanted))
     for mentions in by_paper.values():
         findings.extend(_paper_findings(mentions, wanted))
+    if "broken-link" in wanted:
+        findings.extend(_code_link_findings(conn))
     if "unreadable" in wanted:
         for file, line, reason in conn.execute(
             "SELECT s.name, w.line, w.reason FROM import_warnings w"

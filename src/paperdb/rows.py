@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from paperdb.db import CHUNK, chunked, placeholders
+from paperdb.links import web_url, web_urls
 
 Row = dict[str, Any]
 
@@ -59,7 +60,8 @@ def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
             continue
         paper["topics"] = [row["topic"] for row in topics.get(pid, [])]
         paper["authors"] = paper["authors"].split("; ") if paper["authors"] else []
-        paper["code"] = code.get(pid, [])
+        paper["paper_url"] = web_url(paper["paper_url"])
+        paper["code"] = [c for c in code.get(pid, []) if web_url(c["url"]) is not None]
         papers.append(paper)
     return papers
 
@@ -106,11 +108,13 @@ def _by_entry(
 def _mention(row: Row, said: dict[tuple[int, str], list[str]]) -> Row:
     """One mention object: the entry's columns, plus its own authors and code links."""
     entry_id = row.pop("entry_id")
+    stored = row["paper_url"]
     return {
         **row,
-        "broken_link": bool(row["broken_link"]),
+        "paper_url": web_url(stored),
+        "broken_link": bool(row["broken_link"]) or (stored is not None and not web_url(stored)),
         "authors": said.get((entry_id, "authors"), []),
-        "code_urls": said.get((entry_id, "code_urls"), []),
+        "code_urls": web_urls(said.get((entry_id, "code_urls"), [])),
     }
 
 
