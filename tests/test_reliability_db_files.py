@@ -258,3 +258,14 @@ def test_the_write_path_checks_before_writing(damaged_db: Path) -> None:
     with pytest.raises(DatabaseError, match="damaged"):
         open_db(damaged_db)
     assert damaged_db.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [READS[0], WRITES[0], WRITES[1]], ids=" ".join)
+def test_a_database_path_that_is_a_device_or_pipe_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)  # opening it would block; writing /dev/null would lose everything
+    for path in (Path("/dev/null"), fifo):
+        one_line_error(invoke(path, *with_list(tmp_path, command)), "not a regular file")
+    assert fifo.is_fifo()

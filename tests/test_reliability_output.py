@@ -135,3 +135,17 @@ def test_files_and_pipes_keep_the_bytes(db: Path, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "\\u001b" in text and "\x1b" not in text  # JSON escapes C0 controls
     assert any(p["title"] == EVIL for p in json.loads(text))
+
+
+def test_a_closed_stdout_is_one_line(db: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PAPERDB_TEST_PAUSE_AFTER_FILES"}
+    result = subprocess.run(
+        [sys.executable, "-m", "paperdb", "--db", str(db), "search", "pruning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    one_line_error(result, "cannot write output: standard output is closed")

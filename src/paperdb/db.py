@@ -99,7 +99,8 @@ def database_file(path: Path) -> Path:
     may not exist yet).
 
     Raises:
-        DatabaseError: a link loop, a NUL in the path, or a folder.
+        DatabaseError: a link loop, a NUL in the path, a folder, or another file that is
+            not a regular file (a device, a named pipe).
     """
     if "\x00" in str(path):
         raise DatabaseError(f"{str(path)!r}: a database path cannot contain a NUL character")
@@ -111,6 +112,8 @@ def database_file(path: Path) -> Path:
     target = Path(os.path.realpath(path))
     if target.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file")
+    if target.exists() and not target.is_file():
+        raise DatabaseError(f"{path} is not a regular file (a device or pipe), not a database")
     return target
 
 

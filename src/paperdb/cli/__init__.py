@@ -12,6 +12,7 @@ starts fast.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sqlite3
 import stat
@@ -53,6 +54,21 @@ def report_output_error(exc: OSError) -> None:
             print_error(f"cannot write {where}: {exc.strerror or exc}")
 
 
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed stdout (``paperdb search x >&-``, where Python gives None):
+    writing data fails as writing to a closed descriptor does, and is reported so."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:  # messages have nowhere to go; the exit code still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
 class _App(typer.Typer):
     """The Typer app; its entry point also ends a failed write of the output in one line.
 
@@ -61,6 +77,7 @@ class _App(typer.Typer):
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        _stand_in_for_closed_streams()
         try:
             try:
                 return super().__call__(*args, **kwargs)
