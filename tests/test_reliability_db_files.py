@@ -44,6 +44,7 @@ WRITES = [
     ["dedupe", "--apply"],
     ["dedupe", "--not-same", "1", "2"],
     ["dedupe", "--undo", "1"],
+    ["sync"],
 ]
 
 

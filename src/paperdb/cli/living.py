@@ -95,7 +95,7 @@ def sync(
     """
     path = state(ctx).db
     with user_errors():
-        from paperdb.db import open_db
+        from paperdb.db import database_file, open_db
         from paperdb.errors import InputError
         from paperdb.sync import sync as run
 
@@ -103,7 +103,7 @@ def sync(
             raise InputError(
                 "--offline: sync reads lists from where they live; nothing was changed"
             )
-        if not path.exists():
+        if not database_file(path).is_file():  # a link loop or a device is named as such
             raise InputError(f"{path}: no database yet; import a list first (paperdb import URL)")
         db = open_db(path)
         try:
