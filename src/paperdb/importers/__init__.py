@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
@@ -104,7 +105,7 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
     result.warnings.extend(long_lines)
     result.warnings.extend(LineWarning(file, line, reason, raw) for line, raw, reason in doc.notes)
     defs = lk.definitions(text)
-    vocab = _vocabulary(doc.items)
+    vocab = _Vocabulary(doc.items)
     year_of_file = file_year(file)
     for block in labels.attach(doc.items):
         kind = "table" if isinstance(block, Row) else block.kind
@@ -129,18 +130,31 @@ def parse_text(text: str, *, file: str, fmt: str | None = None) -> ParsedList:
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 
 
-def _vocabulary(items: list[Block | Row]) -> frozenset[str]:
-    """Words of this list's titles, to tell a title's last word from a first name."""
-    words: set[str] = set()
-    for item in items:
-        text = item.text if isinstance(item, Block) else " ".join(item.cells[:1])
-        if "Readers:" in text or text.count(",") >= 2:
-            continue  # lines with author lists would teach us names
-        words.update(w.casefold() for w in _WORD_RE.findall(text))
-    return frozenset(words)
+class _Vocabulary:
+    """Words of this list's titles, to tell a title's last word from a first name.
+
+    Built on first use: only plain-text titles followed by names ask.
+    """
+
+    def __init__(self, items: list[Block | Row]) -> None:
+        self.items = items
+        self.words: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self.words is None:
+            found: set[str] = set()
+            for item in self.items:
+                text = item.text if isinstance(item, Block) else " ".join(item.cells[:1])
+                if "Readers:" in text or text.count(",") >= 2:
+                    continue  # lines with author lists would teach us names
+                found.update(w.casefold() for w in _WORD_RE.findall(text))
+            self.words = frozenset(found)
+        return self.words
 
 
-def _read(block: Block, defs: dict[str, str], vocab: frozenset[str]) -> tuple[list[Fields], str]:
+def _read(
+    block: Block, defs: dict[str, str], vocab: Callable[[], frozenset[str]]
+) -> tuple[list[Fields], str]:
     """The block's fields, or ([], why); an empty reason means "skip, not a paper"."""
     text = block.text
     if not text or _ANCHOR_ONLY_RE.match(text):

@@ -10,6 +10,7 @@ Nothing here knows about headings; the caller applies them to fields left empty.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from paperdb import normalize as nz
@@ -98,7 +99,9 @@ def _framework(label: str) -> str | None:
 
 
 def read_entry(
-    text: str, defs: dict[str, str] | None = None, title_words: frozenset[str] = frozenset()
+    text: str,
+    defs: dict[str, str] | None = None,
+    title_words: Callable[[], frozenset[str]] = frozenset,
 ) -> Fields | None:
     """The fields of one entry's text (list marker removed), or None when it has no title.
 
@@ -179,7 +182,7 @@ def _title_ok(title: str) -> bool:
     )
 
 
-def _read_title(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
+def _read_title(text: str, fields: Fields, title_words: Callable[[], frozenset[str]]) -> str | None:
     """Find the title span; set title (and its link); return the text after it."""
     text = text.strip()
     if not text:
@@ -275,13 +278,17 @@ def _quoted_title(text: str, fields: Fields) -> str | None:
     return text[match.end() :]
 
 
-def _plain_title(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
+def _plain_title(
+    text: str, fields: Fields, title_words: Callable[[], frozenset[str]]
+) -> str | None:
     """Leading plain text; trailing names (``Title First Last, First Last``) are authors."""
-    rest = tail.read_openreview(text, fields, title_words)
+    rest = tail.read_openreview(text, fields, title_words) if "Readers:" in text else None
     if rest is not None:
         return rest
     cut = tail.title_end(text, comma=False)
-    body, authors = nz.split_title_authors(text[:cut].strip(), title_words=title_words)
+    body, authors = text[:cut].strip(), None
+    if "," in body:  # "Title First Last, First Last": two names at least
+        body, authors = nz.split_title_authors(body, title_words=title_words())
     if authors is None:  # no "Title First Last, First Last": maybe "Title, Venue, 2023"
         cut = tail.title_end(text)
         body = text[:cut].strip()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from functools import lru_cache
+from urllib.parse import unquote
 
 from paperdb import normalize as nz
 
@@ -231,6 +232,7 @@ _PAGE_LABEL_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # labels repeat: "pdf", "code", "[[paper]]"
 def label_kind(label: str) -> str | None:
     """paper | code | page for a generic link label, None for other text.
 
@@ -239,6 +241,8 @@ def label_kind(label: str) -> str | None:
     >>> label_kind("Deep Residual Learning") is None, label_kind("Model compression") is None
     (True, True)
     """
+    if len(label) > 60 or label.count(" ") > 6:
+        return None  # generic labels are a word or three
     plain = re.sub(
         r"^(?:the|our|a|an|see)\s+", "", nz.clean_text(label).strip(" []()`'\"*_:"), flags=re.I
     )
@@ -262,11 +266,16 @@ def is_code_host(url: str) -> bool:
     >>> is_code_host("https://github.com/a/b/blob/main/paper.pdf"), is_code_host("https://github.com/a")
     (False, False)
     """
-    host = nz.url_host(url) if nz.is_url(url) else None
-    if host not in CODE_HOSTS:
-        return False
-    path = [p for p in urlsplit(url).path.split("/") if p]
-    return len(path) >= 2 and not path[-1].lower().endswith((".pdf", ".md"))
+    match = _CODE_HOST_RE.match(url)
+    return match is not None and not match.group(1).lower().endswith((".pdf", ".md"))
+
+
+_CODE_HOST_RE = re.compile(
+    r"^https?://(?:www\.)?(?:"
+    + "|".join(re.escape(h) for h in CODE_HOSTS)
+    + r")/[^/\s?#]+/([^?#\s]+?)/?(?:[?#]\S*)?$",
+    re.I,
+)
 
 
 def _classify(start: int, end: int, label: str, target: str, *, image: bool) -> Link:

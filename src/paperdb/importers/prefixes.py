@@ -45,22 +45,35 @@ def read_prefix(text: str, fields: Fields) -> str:
     ('[T](u)', 'CVPR', 2020, ['Apple'])
     """
     for _ in range(12):  # each step consumes something; lists stack a few at most
-        before = text
-        text = text.lstrip()
-        text = _NUMBER_RE.sub("", text, count=1)
-        text = _BOLD_NUMBER_RE.sub(r"\1", text, count=1)
-        text = _SYMBOLS_RE.sub("", text, count=1)
-        text = _CHECKBOX_RE.sub("", text, count=1)
-        text = _date(text, fields)
-        text = _leading_tag(text, fields)
-        text = _link_group(text, fields)
-        text = _tags(text, fields)
-        text = _badge(text, fields)
-        text = _venue_link(text, fields)
-        text = _nickname(text, fields)
+        before = text = text.lstrip()
+        if not text:
+            break
+        first = text[0]
+        if first in "*[0123456789":
+            text = _NUMBER_RE.sub("", text, count=1)
+            text = _BOLD_NUMBER_RE.sub(r"\1", text, count=1)
+        if not text[:1].isalnum() and text[:1] not in _TITLE_STARTS:
+            text = _SYMBOLS_RE.sub("", text, count=1)
+        if text[:1] in "12":
+            text = _date(text, fields)
+        if text[:1] in "[(":
+            text = _CHECKBOX_RE.sub("", text, count=1)
+            text = _leading_tag(text, fields)
+            text = _link_group(text, fields)
+            text = _badge(text, fields)
+            text = _venue_link(text, fields)
+        if text[:1] in "【":
+            text = _tags(text, fields)
+        if text[:1] in "![":
+            text = _badge(text, fields)
+        if text[:1] in "*[":
+            text = _nickname(text, fields)
         if text == before:
             break
     return text
+
+
+_TITLE_STARTS = frozenset("[]*_\"“(<!`'【$\\")
 
 
 def _date(text: str, fields: Fields) -> str:
@@ -183,7 +196,10 @@ def _badge(text: str, fields: Fields) -> str:
 def _venue_link(text: str, fields: Fields) -> str:
     """``[[ICML](url)] Title`` or ``[ICML 2023](url) Title``: the venue links the paper."""
     inner = text[1:] if text.startswith("[[") else text
-    link = lk.scan_link(inner) if inner.startswith("[") else None
+    close = inner.find("]")
+    if not inner.startswith("[") or not 0 < close <= 31:
+        return text  # a venue is a short label
+    link = lk.scan_link(inner)
     if link is None:
         return text
     end, label, target = link

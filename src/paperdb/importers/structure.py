@@ -256,9 +256,9 @@ def scan_lines(lines: list[str]) -> list[Event] | None:
                 return None  # the content is an indented code block
             if state in ("para", "quote") and (not content or (ordered and item.group(3) != "1")):
                 return None  # may or may not interrupt the paragraph
+            if state in ("item", "after") and indent > 0:
+                return None  # nested or lazy: depends on the parent's content offset
             if state == "item":
-                if indent > 0:
-                    return None  # nested or lazy: depends on the parent's content offset
                 close_item(i)
             state, item_start, item_ordered = "item", i, ordered
             if not content:

@@ -7,6 +7,7 @@ the title into the fields still empty.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from paperdb import normalize as nz
@@ -96,10 +97,10 @@ def _is_tag(inner: str) -> bool:
 
 def _comma_tail(text: str) -> int | None:
     """``Title, ICCV, 2023`` / ``Title, First Last, 2019``: where the title's comma tail starts."""
-    parts = text.split(",")
-    if len(parts) < 2:
-        return None
-    for i in range(1, len(parts)):
+    parts = text.rstrip(" ,;").split(",")
+    if len(parts) < 2 or not re.search(r"[0-9]{2}|[A-Z]{2}", parts[-1]):
+        return None  # a tail ends with a year or a venue's acronym
+    for i in range(max(1, len(parts) - 12), len(parts)):
         tail_text = ",".join(parts[i:]).strip().rstrip(".")
         names, rest = split_author_run(tail_text)
         found = read_venue_year(rest or tail_text)
@@ -121,11 +122,13 @@ _OPENREVIEW_RE = re.compile(
 )
 
 
-def read_openreview(text: str, fields: Fields, title_words: frozenset[str]) -> str | None:
+def read_openreview(
+    text: str, fields: Fields, title_words: Callable[[], frozenset[str]]
+) -> str | None:
     """``Title Authors<OpenReview tail>``: title, authors, venue, year, decision; the rest.
 
     >>> from paperdb.importers.entry import Fields
-    >>> f = Fields(); read_openreview("Dual Lottery Ticket Hypothesis Yue Bai, Huan Wang29 Sept 2021 (modified: 16 Mar 2022) ICLR 2022 Poster Readers:  EveryoneShow details", f, frozenset())
+    >>> f = Fields(); read_openreview("Dual Lottery Ticket Hypothesis Yue Bai, Huan Wang29 Sept 2021 (modified: 16 Mar 2022) ICLR 2022 Poster Readers:  EveryoneShow details", f, frozenset)
     ''
     >>> f.title, f.authors, f.venue, f.year, f.presentation
     ('Dual Lottery Ticket Hypothesis', ('Yue Bai', 'Huan Wang'), 'ICLR', 2022, 'poster')
@@ -134,7 +137,7 @@ def read_openreview(text: str, fields: Fields, title_words: frozenset[str]) -> s
     if not match:
         return None
     title, authors = nz.split_title_authors(
-        match.group("body"), title_words=title_words, require_authors=True
+        match.group("body"), title_words=title_words(), require_authors=True
     )
     fields.title, fields.shape, fields.authors = nz.normalize_title(title), "plain", authors
     fields.venue, _ = nz.canonical_venue(match.group("venue"))
@@ -155,19 +158,22 @@ def read_authors(text: str, fields: Fields) -> str:
 
 def read_rest(rest: str, fields: Fields) -> None:
     """Everything after the title: links, tags, authors, venue and year, notes."""
-    fallback = read_links(rest, fields)
-    plain = _replace_links(rest)
+    if not _WORDY_RE.search(rest):
+        return  # nothing after the title but punctuation
+    found = lk.find_links(rest)
+    fallback = read_links(rest, fields, found)
+    plain = _replace_links(rest, found)
     plain = _read_fragments(plain, fields)
     _read_segments(plain, fields)
     if fields.paper_url is None and not fields.broken_link and fallback:
         fields.paper_url = fallback
 
 
-def read_links(rest: str, fields: Fields) -> str | None:
+def read_links(rest: str, fields: Fields, links: list[lk.Link] | None = None) -> str | None:
     """Paper, code and badge links; returns a page link to use when no paper link is found
     (a link to a paper host first)."""
     fallback = None
-    for link in lk.find_links(rest):
+    for link in lk.find_links(rest) if links is None else links:
         if link.kind == "badge":
             fields.set_venue(read_venue_year(link.badge) if link.badge else None)
         elif link.kind == "code":
@@ -196,9 +202,8 @@ def _code_like(label: str) -> bool:
     return len(plain.split()) <= 4
 
 
-def _replace_links(rest: str) -> str:
+def _replace_links(rest: str, found: list[lk.Link]) -> str:
     """The text with each link and image replaced by a separator."""
-    found = lk.find_links(rest)
     if not found:
         return rest
     out, pos = [], 0
@@ -271,8 +276,13 @@ def _only_year(inner: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:19|20)[0-9]{2}\s*", inner))
 
 
+_WORDY_RE = re.compile(r"[^\W_]")
+
+
 def _read_segments(plain: str, fields: Fields) -> None:
     """The citation tail, segment by segment: authors, ``Venue Year``, dates, arXiv ids."""
+    if not _WORDY_RE.search(plain):
+        return
     arxiv = _ARXIV_ID_RE.search(plain)
     if arxiv:
         fields.set_venue(VenueYear("arXiv", "arXiv", None, None))
