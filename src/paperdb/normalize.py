@@ -369,6 +369,7 @@ def years_in(text: str) -> list[int]:
     return found
 
 
+@lru_cache(maxsize=4096)  # every entry under a heading asks about the same text
 def canonical_topic(text: str) -> str | None:
     """The topic slug a heading names, or None for general headings.
 

@@ -290,7 +290,7 @@ def _plain_title(
     if "," in body:  # "Title First Last, First Last": two names at least
         body, authors = nz.split_title_authors(body, title_words=title_words())
     if authors is None:  # no "Title First Last, First Last": maybe "Title, Venue, 2023"
-        cut = tail.title_end(text)
+        cut = tail.comma_cut(text, cut)
         body = text[:cut].strip()
     title = nz.normalize_title(body)
     if not title:

@@ -63,7 +63,12 @@ def title_end(text: str, *, comma: bool = True) -> int:
         if _is_tag(inner) or (not after and _affiliation(inner)):
             cut = paren.start()
             break
-    tail_at = _comma_tail(text[:cut]) if comma else None
+    return comma_cut(text, cut) if comma else cut
+
+
+def comma_cut(text: str, cut: int) -> int:
+    """Where a ``Title, Venue, 2023`` comma tail starts before ``cut`` (else ``cut``)."""
+    tail_at = _comma_tail(text[:cut])
     return tail_at if tail_at is not None else cut
 
 
