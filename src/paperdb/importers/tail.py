@@ -19,9 +19,12 @@ if TYPE_CHECKING:
     from paperdb.importers.entry import Fields
 
 # Where a plain title ends: a separator, a link or badge, an emphasis or code span, a tag.
+# Each alternative starts with its stop character, so the scan is quick; the whitespace
+# before a stop is trimmed from the title by the caller.
 _STOP_RE = re.compile(
-    r"\s+\|\s*|\s*\|\s+|\s+[-–—]{1,2}\s+|\s[–—]|[–—]\s|(?<!\b[A-Z])\.\s+(?=[A-Z*\[(_\"“0-9`<!])|\s+(?=\*\*)|\s*(?=!\[)"
-    r"|\s*(?=\[)|\s*(?=【)|\s*(?=`)|\s+(?=\*[^*\s])|\s*(?=<[A-Za-z/!])"
+    r"\|(?=\s)|(?<=\s)\||(?<=\s)[-–—]{1,2}(?=\s)|(?<=\s)[–—]|[–—](?=\s)"
+    r"|(?<!\b[A-Z])\.(?=\s+[A-Z*\[(_\"“0-9`<!])|(?<=\s)\*\*|!\[|\[|【|`|(?<=\s)\*(?=[^*\s])"
+    r"|<(?=[A-Za-z/!])"
 )
 _PAREN_RE = re.compile(r"\s*\(([^()]*)\)")
 _DATE_RE = re.compile(r"(?<![0-9.])((?:19|20)[0-9]{2})[./-](0?[1-9]|1[0-2])(?![0-9])")
@@ -51,11 +54,9 @@ def title_end(text: str, *, comma: bool = True) -> int:
     """
     cut = len(text)
     for stop in _STOP_RE.finditer(text, 3):
-        if stop.group().strip() in ("-", "--", "–", "—") and not _tail_after_dash(
-            text[stop.end() :]
-        ):
+        if stop.group() in ("-", "--", "–", "—") and not _tail_after_dash(text[stop.end() :]):
             continue  # "Title - A Statistical Perspective": a subtitle, not a separator
-        cut = stop.start()
+        cut = len(text[: stop.start()].rstrip())
         break
     for paren in _PAREN_RE.finditer(text, 0, cut):
         inner = paren.group(1)
