@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 _QUOTE_RE = re.compile(r"^[\s>]*")
 _LINK_HINT_RE = re.compile(r"\]\(|\]\[|https?://|<a\s", re.I)
 _SUMMARY_RE = re.compile(r"<summary[^>]*>(.*?)</summary>", re.I | re.S)
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
 SUMMARY_LEVEL = 7  # below every markdown heading
 
 
@@ -142,8 +143,8 @@ class _Walker:
         if not tok.map or self.ordered or tok.level > 1:
             return  # list items read their own paragraphs
         start, end = tok.map
-        if start >= len(self.lines) or not ENTRY_PARAGRAPH_RE.match(self.lines[start]):
-            return  # (markdown-it also breaks lines at a lone \r; ours do not)
+        if not ENTRY_PARAGRAPH_RE.match(self.lines[start]):
+            return
         own = self.lines[start:end]
         self.add(
             Block(
@@ -210,6 +211,8 @@ class _Walker:
 
 def walk_markdown_it(text: str) -> Document:
     """The document's structure as markdown-it reads it (front matter already blanked)."""
+    # markdown-it also breaks lines at a lone \r; line numbers here count \n only.
+    text = _LONE_CR_RE.sub(" ", text)
     doc = _Walker(text).walk(parser().parse(text))
     doc.items = nest(doc.items)
     return doc
