@@ -153,6 +153,19 @@ def _connect_read_only(file: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def _closed_on_error(conn: sqlite3.Connection, label: str) -> Iterator[None]:
+    """Close ``conn`` if opening fails; an sqlite3 error becomes the user-facing one."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate_error(exc, label) from exc
+    except BaseException:
+        conn.close()
+        raise
+
+
 def open_reader(path: str | Path, *, migrate: bool = True) -> sqlite3.Connection:
     """Open an existing database for reading: ``mode=ro``, one read transaction.
 
@@ -174,7 +187,7 @@ def open_reader(path: str | Path, *, migrate: bool = True) -> sqlite3.Connection
         conn = _connect_read_only(file)
     except sqlite3.Error as exc:
         raise translate_error(exc, label) from exc
-    try:
+    with _closed_on_error(conn, label):
         pending = schema_pending(conn, label, newer_ok=not migrate)
         if pending and migrate:
             conn.close()
@@ -188,12 +201,6 @@ def open_reader(path: str | Path, *, migrate: bool = True) -> sqlite3.Connection
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN")  # one snapshot: every query sees the same committed state
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as exc:
-        conn.close()
-        raise translate_error(exc, label) from exc
-    except DatabaseError:
-        conn.close()
-        raise
     return conn
 
 
@@ -289,7 +296,7 @@ def open_db(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(":memory:" if file is None else file, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise translate_error(exc, label) from exc
-    try:
+    with _closed_on_error(conn, label):
         # Read the header before anything can write: a foreign file fails here, unmodified.
         pending = schema_pending(conn, label)
         if existing:
@@ -300,12 +307,6 @@ def open_db(path: str | Path) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
         if pending:
             load_migrations().apply(Database(conn))
-    except sqlite3.Error as exc:
-        conn.close()
-        raise translate_error(exc, label) from exc
-    except DatabaseError:
-        conn.close()
-        raise
     return conn
 
 
