@@ -135,6 +135,9 @@ def test_files_and_pipes_keep_the_bytes(db: Path, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "\\u001b" in text and "\x1b" not in text  # JSON escapes C0 controls
     assert any(p["title"] == EVIL for p in json.loads(text))
+    csv_out = tmp_path / "papers.csv"
+    assert cli(db, "export", "-f", "csv", "-o", str(csv_out)).returncode == 0
+    assert EVIL in csv_out.read_text(encoding="utf-8")  # a CSV file is data too
 
 
 def test_a_closed_stdout_is_one_line(db: Path) -> None:

@@ -38,17 +38,22 @@ def inert(text: str) -> str:
     return _CONTROL_RE.sub("\ufffd", text)
 
 
-def cell_text(value: Any) -> str:
-    """A value as one line of text: lists joined with "; ", None as empty."""
+def cell_text(value: Any, *, keep_controls: bool = False) -> str:
+    """A value as one line of text: lists joined with "; ", None as empty.
+
+    Control characters are made inert for people (tables, TSV); CSV keeps them
+    (``keep_controls``): it is data, and :func:`write_out` neutralizes it on a terminal.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return "; ".join(cell_text(v) for v in value)
+        return "; ".join(cell_text(v, keep_controls=keep_controls) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    return inert(str(value)).replace("\n", " ").replace("\t", " ")
+    text = str(value) if keep_controls else inert(str(value))
+    return text.replace("\n", " ").replace("\t", " ")
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
@@ -61,7 +66,7 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell_text(row.get(c)) for c in columns])
+        writer.writerow([cell_text(row.get(c), keep_controls=True) for c in columns])
     return out.getvalue()
 
 
