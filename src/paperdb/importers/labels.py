@@ -81,18 +81,8 @@ def apply_labels(labels: tuple[tuple[str, str], ...], fields: Fields) -> None:
     """Fill the fields an entry's labelled lines give (its own text wins)."""
     fallback = None
     for role, value in labels:
-        linked = _as_links(value)
-        if role in ("paper", "page"):
-            url = next((k.url for k in lk.find_links(linked) if nz.is_url(k.url)), None)
-            if url and lk.is_code_host(url) and role == "page":
-                fields.add_code(url)
-            elif url and role == "paper":
-                fields.set_paper_url(url)
-            elif url:
-                fallback = fallback or url
-        elif role == "code":
-            for link in lk.find_links(linked):
-                fields.add_code(link.url, link.label)
+        if role in ("paper", "page", "code"):
+            fallback = fallback or _label_links(role, value, fields)
         elif role == "authors" and fields.authors is None:
             fields.authors = split_names(value)
         elif role in ("venue", "year"):
@@ -102,6 +92,25 @@ def apply_labels(labels: tuple[tuple[str, str], ...], fields: Fields) -> None:
                 fields.year = found.year
     if fields.paper_url is None and not fields.broken_link and fallback:
         fields.paper_url = fallback
+
+
+def _label_links(role: str, value: str, fields: Fields) -> str | None:
+    """The links of a ``Paper:``/``Code:``/other labelled line; a page link to fall back on."""
+    found = lk.find_links(_as_links(value))
+    if role == "code":
+        for link in found:
+            fields.add_code(link.url, link.label)
+        return None
+    url = next((k.url for k in found if nz.is_url(k.url)), None)
+    if url is None:
+        return None
+    if role == "paper":
+        fields.set_paper_url(url)
+    elif lk.is_code_host(url):
+        fields.add_code(url)
+    else:
+        return url
+    return None
 
 
 def _as_links(value: str) -> str:

@@ -245,6 +245,21 @@ def _fragment(inner: str, kind: int, fields: Fields) -> bool:
 
         read_tag(inner, fields)
         return True
+    if _venue_tag(inner, kind, fields):
+        return True
+    if kind in (6, 7) and _italic(inner, fields):  # *italic*: an author run or a venue
+        return True
+    if kind == 1 and fields.nickname is None and len(inner.split()) <= 3:
+        fields.nickname = inner  # **[Nick]** after the title
+        return True
+    if kind in (3, 4, 8) and len(inner) <= 60:
+        fields.tags.append(inner)  # (a note), `label`
+        return True
+    return False
+
+
+def _venue_tag(inner: str, kind: int, fields: Fields) -> bool:
+    """``[CVPR '16]``, ``(2019)``, ``**[Thesis' 10]**``, ``(Oral)``: a venue, year or decision."""
     found = read_venue_year(inner)
     if found is not None and (found.venue or _only_year(inner) or _year_tag(found, kind)):
         fields.set_venue(found)
@@ -254,23 +269,17 @@ def _fragment(inner: str, kind: int, fields: Fields) -> bool:
     mark = nz.parse_presentation(inner) if len(inner) < 25 else None
     if mark:
         fields.presentation = fields.presentation or mark
+    return mark is not None
+
+
+def _italic(inner: str, fields: Fields) -> bool:
+    names, rest = split_author_run(clean_run(inner))
+    if names and fields.authors is None:
+        fields.authors = names
+        if rest:
+            fields.set_venue(read_venue_year(rest, loose=True))
         return True
-    if kind in (6, 7):  # *italic*: an author run or a venue
-        names, rest = split_author_run(clean_run(inner))
-        if names and fields.authors is None:
-            fields.authors = names
-            if rest:
-                fields.set_venue(read_venue_year(rest, loose=True))
-            return True
-        if fields.set_venue(read_venue_year(inner, loose=True)):
-            return True
-    if kind in (1, 2) and fields.nickname is None and len(inner.split()) <= 3 and kind == 1:
-        fields.nickname = inner
-        return True
-    if kind in (3, 4, 8) and len(inner) <= 60:
-        fields.tags.append(inner)
-        return True
-    return False
+    return fields.set_venue(read_venue_year(inner, loose=True))
 
 
 def _year_tag(found: VenueYear, kind: int) -> bool:
@@ -289,6 +298,23 @@ def _read_segments(plain: str, fields: Fields) -> None:
     """The citation tail, segment by segment: authors, ``Venue Year``, dates, arXiv ids."""
     if not _WORDY_RE.search(plain):
         return
+    plain = _read_dates(plain, fields)
+    segments = [s.strip(" ,.;:-–—") for s in _SEGMENT_RE.split(plain)]
+    for seen, segment in enumerate(s for s in segments if _WORDY_RE.search(s)):
+        if fields.authors is None:
+            names, segment = split_author_run(clean_run(segment))
+            fields.authors = names or None
+        if segment and not (seen < 3 and _venue_segment(segment, fields)):
+            year = _YEAR_SEGMENT_RE.fullmatch(segment)
+            if year and fields.year is None:
+                fields.year = int(year.group(1))
+
+
+_YEAR_SEGMENT_RE = re.compile(r"\(?((?:19|20)[0-9]{2})\)?")
+
+
+def _read_dates(plain: str, fields: Fields) -> str:
+    """An arXiv identifier (the venue and its month) and a preprint date; the text without."""
     arxiv = _ARXIV_ID_RE.search(plain)
     if arxiv:
         fields.set_venue(VenueYear("arXiv", "arXiv", None, None))
@@ -298,29 +324,20 @@ def _read_segments(plain: str, fields: Fields) -> None:
     if date:
         fields.date_year = fields.date_year or int(date.group(1))
         plain = plain[: date.start()] + " | " + plain[date.end() :]
-    segments = [s.strip(" ,.;:-–—") for s in _SEGMENT_RE.split(plain)]
-    seen = 0
-    for segment in segments:
-        if not segment or not re.search(r"\w", segment):
-            continue
-        seen += 1
-        if fields.authors is None:
-            names, segment = split_author_run(clean_run(segment))
-            if names:
-                fields.authors = names
-            if not segment:
-                continue
-        if fields.venue is None and seen <= 3:
-            found = read_venue_year(segment, loose=_venue_slot(segment))
-            if found is not None and (found.venue or found.year):
-                fields.set_venue(found)
-                if found.year and fields.year is None:
-                    fields.year = found.year
-                continue
-        if fields.year is None:
-            year = re.fullmatch(r"\(?((?:19|20)[0-9]{2})\)?", segment)
-            if year:
-                fields.year = int(year.group(1))
+    return plain
+
+
+def _venue_segment(segment: str, fields: Fields) -> bool:
+    """``ICML 2018``, ``Proceedings of the IEEE, 2018``: a venue or year in this segment."""
+    if fields.venue is not None:
+        return False
+    found = read_venue_year(segment, loose=_venue_slot(segment))
+    if found is None or not (found.venue or found.year):
+        return False
+    fields.set_venue(found)
+    if found.year and fields.year is None:
+        fields.year = found.year
+    return True
 
 
 def _venue_slot(segment: str) -> bool:
