@@ -149,30 +149,36 @@ def read_row(
         return None
     if fields.nickname is None:
         fields.nickname, fields.title = nz.split_glued_nickname(fields.title)
-    if columns.get("authors") == columns.get("title") and fields.authors is None:
-        fields.authors = _authors_in_cell(title_cell)
+    if columns.get("authors") == columns.get("title"):
+        fields.authors = fields.authors or _authors_in_cell(title_cell)
+    elif _filled(cell("authors")):
+        fields.authors = split_names(clean_run(lk.html_to_markdown(cell("authors"))))
     _venue_cell(cell("venue"), fields)
     _year_cell(cell("year"), fields)
     used = {columns[r] for r in ("title", "venue", "year", "authors") if r in columns}
-    fallback = None
-    for index, value in enumerate(cells):
-        if index not in used:
-            found = _link_cell(lk.resolve_references(lk.html_to_markdown(value), defs), fields)
-            fallback = fallback or found
-    if fields.paper_url is None and not fields.broken_link:
-        fields.paper_url = fallback
-    authors = clean_run(lk.html_to_markdown(cell("authors")))
-    if authors and authors != "-" and columns.get("authors") != columns.get("title"):
-        fields.authors = split_names(authors)
+    _other_cells([c for i, c in enumerate(cells) if i not in used], defs, fields)
     nickname = nz.clean_text(_strip_links(cell("nickname")))
-    if nickname and nickname not in ("-", "—") and len(nickname) <= 40:
+    if _filled(nickname) and len(nickname) <= 40:
         fields.nickname = nickname
     for role in ("type", "note"):
-        for value in re.split(r"\s*;\s+", nz.clean_text(_strip_links(cell(role)))):
-            if value and value not in ("-", "—") and len(value) <= 80:
-                fields.tags.append(value)
+        values = re.split(r"\s*;\s+", nz.clean_text(_strip_links(cell(role))))
+        fields.tags.extend(v for v in values if _filled(v) and len(v) <= 80)
     fields.shape = "table"
     return fields
+
+
+def _filled(value: str) -> bool:
+    return bool(value.strip()) and value.strip() not in ("-", "—")
+
+
+def _other_cells(cells: list[str], defs: dict[str, str], fields: Fields) -> None:
+    """Links (code, paper, badges) and venues in the columns with no other role."""
+    fallback = None
+    for value in cells:
+        found = _link_cell(lk.resolve_references(lk.html_to_markdown(value), defs), fields)
+        fallback = fallback or found
+    if fields.paper_url is None and not fields.broken_link:
+        fields.paper_url = fallback
 
 
 def _authors_in_cell(cell: str) -> tuple[str, ...] | None:

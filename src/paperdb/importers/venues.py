@@ -121,38 +121,47 @@ def _venue(rest: str, *, loose: bool, dated: bool) -> tuple[str | None, str | No
     if not plain:
         return None, None, presentation
     presentation = presentation or nz.parse_presentation(plain)
-    name = (
-        _strip(_QUALIFIER_RE.sub(" ", plain))
-        if presentation or _QUALIFIER_RE.search(plain)
-        else plain
-    )
-    name = re.sub(
-        r"^(?:(?:Conference|Journal|Workshop|Venue)\b[:\s-]*(?=[A-Z]{2})|(?:Accepted (?:by|at|to)|Published (?:in|at)|In)\s+)",
-        "",
-        name,
-    ).strip()
-    name = _strip(name)
+    name = _name(plain)
     if not name or _NOT_VENUE_RE.match(name):
         return None, None, presentation
+    venue, workshop = _known(name)
+    if venue is None and dated and _unknown_ok(name):
+        venue = name
+    if venue is None:
+        return None, None, presentation
+    return venue, plain, presentation or ("workshop" if workshop else None)
+
+
+_LEAD_RE = re.compile(
+    r"^(?:(?:Conference|Journal|Workshop|Venue)\b[:\s-]*(?=[A-Z]{2})"
+    r"|(?:Accepted (?:by|at|to)|Published (?:in|at)|In)\s+)"
+)
+
+
+def _name(plain: str) -> str:
+    """The venue's name: qualifiers (Oral, Workshop) and lead words (Accepted at) removed."""
+    name = _strip(_QUALIFIER_RE.sub(" ", plain)) if _QUALIFIER_RE.search(plain) else plain
+    return _strip(_LEAD_RE.sub("", name).strip())
+
+
+def _known(name: str) -> tuple[str | None, bool]:
+    """A known venue, ``FOMO at ICML`` (its workshop) or a compound; (None, False) else."""
     info = nz.lookup_venue(name)
     if info is not None:
-        return info.name, plain, presentation
+        return info.name, False
     head = re.split(r"\s+(?:at|@)\s+", name)
     if len(head) == 2 and nz.lookup_venue(head[1]):
-        return nz.canonical_venue(head[1])[0], plain, presentation or "workshop"
-    compound = _compound(name)
-    if compound is not None:
-        return compound, plain, presentation
-    if dated and _ACRONYM_RE.match(name) and len(name) <= 24:
-        return name, plain, presentation
-    if (
-        dated
-        and _PLAIN_NAME_RE.match(name)
-        and len(name.split()) <= 10
-        and not nz.is_person_name(name)
-    ):
-        return name, plain, presentation
-    return None, None, presentation
+        return nz.canonical_venue(head[1])[0], True
+    return _compound(name), False
+
+
+def _unknown_ok(name: str) -> bool:
+    """An unknown venue beside a year: an acronym (TMLR) or a short capitalised name."""
+    if _ACRONYM_RE.match(name) and len(name) <= 24:
+        return True
+    return bool(
+        _PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not nz.is_person_name(name)
+    )
 
 
 def _compound(name: str) -> str | None:
