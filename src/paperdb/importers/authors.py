@@ -171,22 +171,25 @@ def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
     if len(chunks) > 1 and all(_surname_first(c) for c in chunks if c):
         return tuple(c for c in chunks if c), rest_after
     parts = [p.strip() for p in _PART_RE.split(body)]
-    pairs = _pair_surnames(parts)
-    taken: list[str] = []
-    used = 0
-    for name, count in pairs:
-        if not name:
-            used += count
-            continue
-        if not is_name(name.replace(",", " ")):
-            break
-        taken.append(name)
-        used += count
+    taken, used = _leading_names(_pair_surnames(parts))
     if not taken or (len(taken) == 1 and len(taken[0].split()) < 2 and not et_al):
         return (), text.strip()
     rest = ", ".join(p for p in parts[used:] if p)
     rest = ", ".join(x for x in (rest, rest_after) if x)
     return tuple(taken), rest
+
+
+def _leading_names(pairs: list[tuple[str, int]]) -> tuple[list[str], int]:
+    """The names at the start of a run, and how many parts they used."""
+    taken: list[str] = []
+    used = 0
+    for name, count in pairs:
+        if name and not is_name(name.replace(",", " ")):
+            break
+        if name:
+            taken.append(name)
+        used += count
+    return taken, used
 
 
 def _surname_first(chunk: str) -> bool:
