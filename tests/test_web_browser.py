@@ -64,6 +64,7 @@ def test_search_open_a_paper_and_read_its_mentions(
     browser: Any, server: Server, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server.url + "/")
     assert browser.current_url.endswith("/paperdb/paper_list")
@@ -73,13 +74,19 @@ def test_search_open_a_paper_and_read_its_mentions(
     box = browser.find_element(By.ID, "_search")
     box.send_keys("lottery ticket")
     box.submit()
-    titles = browser.find_elements(By.CSS_SELECTOR, "td.col-title a")
+    # submit() can return before the results page has loaded: wait for it (bounded).
+    WebDriverWait(browser, 30).until(lambda b: "_search=" in b.current_url)
+    titles = WebDriverWait(browser, 30).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "td.col-title a")
+    )
     assert titles, browser.page_source[:2000]
     assert all("lottery" in t.text.lower() for t in titles)
     first_title = titles[0].text
     titles[0].click()
 
-    assert browser.find_element(By.TAG_NAME, "h1").text == first_title
+    WebDriverWait(browser, 30).until(
+        lambda b: b.find_element(By.TAG_NAME, "h1").text == first_title
+    )
     paper_id = browser.current_url.rsplit("/", 1)[-1]
     mentions = server.get(f"/paperdb/mentions.json?paper_id={paper_id}&_shape=array").json()
     shown = [
