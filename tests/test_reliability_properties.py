@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
-from paperdb.importers import FORMATS, MAX_LINE_CHARS, parse_text
+from paperdb.importers import FORMATS, MAX_LINE_CHARS, parse_text, urls
 from paperdb.importers.structure import walk
 from paperdb.output import inert
 from paperdb.reader import decode, normalize_newlines
@@ -109,7 +109,7 @@ IDEMPOTENT: dict[str, Callable[[str], str]] = {
     "normalize_title": nz.normalize_title,
     "title_key": nz.title_key,
     "normalize_newlines": normalize_newlines,
-    "canonical_framework": _some(nz.canonical_framework),
+    "canonical_framework": _some(urls.canonical_framework),
     "canonical_venue": lambda s: nz.canonical_venue(s)[0] or "",
     "inert": inert,
 }
@@ -130,8 +130,8 @@ def test_other_normalizers_never_raise(text: str) -> None:
     nz.canonical_topic(text)
     nz.split_glued_nickname(text)
     nz.parse_presentation(text)
-    nz.is_url(text)
-    nz.arxiv_id(text)
+    urls.is_url(text)
+    urls.arxiv_id(text)
     nz.venue_kind(text)
     nz.lookup_venue(text)
 
@@ -139,5 +139,5 @@ def test_other_normalizers_never_raise(text: str) -> None:
 @given(digits=st.text(st.sampled_from("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९"), min_size=4, max_size=8))
 def test_only_ascii_digits_are_years(digits: str) -> None:
     assert nz.years_in(f"Papers {digits}") == []
-    assert nz.arxiv_id(f"https://arxiv.org/abs/{digits}.{digits}") is None
+    assert urls.arxiv_id(f"https://arxiv.org/abs/{digits}.{digits}") is None
     assert not re.search(r"[^\x00-\x7f]", str(nz.years_in(digits)))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from paperdb import normalize as nz
 from paperdb.errors import InputError
-from paperdb.importers import labels
+from paperdb.importers import labels, urls
 from paperdb.importers import links as lk
 from paperdb.importers.context import Context
 from paperdb.importers.entry import Fields, read_entry, words
@@ -79,7 +79,7 @@ def _record(fields: Fields, block: Block | Row, file: str, year_of_file: int | N
         topic=ctx.topic,
         paper_url=fields.paper_url,
         broken_link=fields.broken_link,
-        arxiv_id=nz.arxiv_id(fields.paper_url),
+        arxiv_id=urls.arxiv_id(fields.paper_url),
         authors=fields.authors,
         nickname=fields.nickname,
         code=tuple(dict.fromkeys(fields.code)),

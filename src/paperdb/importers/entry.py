@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
-from paperdb.importers import prefixes, tail
+from paperdb.importers import prefixes, tail, urls
+from paperdb.importers.names import split_title_authors
 from paperdb.importers.venues import VenueYear
 from paperdb.models import CodeLink
 
@@ -53,7 +54,7 @@ class Fields:
         return found.venue is not None
 
     def add_code(self, url: str, label: str = "") -> None:
-        if url and nz.is_url(url) and all(c.url != url for c in self.code):
+        if url and urls.is_url(url) and all(c.url != url for c in self.code):
             official = bool(re.search(r"\((?:author|authors|official)\)|official", label, re.I))
             self.code.append(CodeLink(url, _framework(label), official))
 
@@ -72,7 +73,7 @@ def url_or_broken(target: str) -> tuple[str | None, bool]:
     target = target.strip().strip("<>")
     if not target:
         return None, False
-    if nz.is_url(target) or _BARE_HOST_RE.match(target):
+    if urls.is_url(target) or _BARE_HOST_RE.match(target):
         return target, False  # "arxiv.org/abs/1": a link without a scheme, kept as written
     return None, True
 
@@ -94,7 +95,7 @@ def _framework(label: str) -> str | None:
     )
     inner = inner.strip(" ()[]:")
     if inner and (_FRAMEWORK_RE.search(inner) or "+" in inner) and len(inner.split()) <= 2:
-        return nz.canonical_framework(inner)
+        return urls.canonical_framework(inner)
     return None
 
 
@@ -288,7 +289,7 @@ def _plain_title(
     cut = tail.title_end(text, comma=False)
     body, authors = text[:cut].strip(), None
     if "," in body:  # "Title First Last, First Last": two names at least
-        body, authors = nz.split_title_authors(body, title_words=title_words())
+        body, authors = split_title_authors(body, title_words=title_words())
     if authors is None:  # no "Title First Last, First Last": maybe "Title, Venue, 2023"
         cut = tail.comma_cut(text, cut)
         body = text[:cut].strip()

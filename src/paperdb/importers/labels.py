@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
+from paperdb.importers import urls
 from paperdb.importers.authors import split_author_run, split_names
 from paperdb.importers.structure import MARKER_RE, Block, Row, join_lines
 from paperdb.importers.venues import read_venue_year
@@ -101,7 +102,7 @@ def _label_links(role: str, value: str, fields: Fields) -> str | None:
         for link in found:
             fields.add_code(link.url, link.label)
         return None
-    url = next((k.url for k in found if nz.is_url(k.url)), None)
+    url = next((k.url for k in found if urls.is_url(k.url)), None)
     if url is None:
         return None
     if role == "paper":

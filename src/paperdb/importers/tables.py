@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
-from paperdb.importers import tail
+from paperdb.importers import tail, urls
 from paperdb.importers.authors import clean_run, split_author_run, split_names
 from paperdb.importers.entry import Fields, read_entry
 from paperdb.importers.venues import VenueYear, read_venue_year
@@ -212,7 +212,7 @@ def _venue_cell(value: str, fields: Fields) -> None:
             fields.year = found.year
         fields.presentation = found.presentation or fields.presentation
     for link in lk.find_links(text):
-        if link.kind != "badge" and nz.is_url(link.url):
+        if link.kind != "badge" and urls.is_url(link.url):
             fields.set_paper_url(link.url)
 
 

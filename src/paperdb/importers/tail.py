@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from paperdb import normalize as nz
 from paperdb.importers import links as lk
+from paperdb.importers import urls
 from paperdb.importers.authors import clean_run, is_name, split_author_run
+from paperdb.importers.names import split_title_authors
 from paperdb.importers.venues import VenueYear, read_venue_year
 
 if TYPE_CHECKING:
@@ -142,7 +144,7 @@ def read_openreview(
     match = _OPENREVIEW_RE.match(text)
     if not match:
         return None
-    title, authors = nz.split_title_authors(
+    title, authors = split_title_authors(
         match.group("body"), title_words=title_words(), require_authors=True
     )
     fields.title, fields.shape, fields.authors = nz.normalize_title(title), "plain", authors
@@ -194,7 +196,7 @@ def read_links(rest: str, fields: Fields, links: list[lk.Link] | None = None) ->
             if found is not None and found.venue:
                 fields.set_venue(found)
                 fields.set_paper_url(link.url)
-            elif nz.is_url(link.url) and (fallback is None or _better(link.url, fallback)):
+            elif urls.is_url(link.url) and (fallback is None or _better(link.url, fallback)):
                 fallback = link.url
     return fallback
 

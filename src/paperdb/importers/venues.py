@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from paperdb import normalize as nz
+from paperdb.importers.names import is_person_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +160,7 @@ def _unknown_ok(name: str) -> bool:
     """An unknown venue beside a year: an acronym (TMLR) or a short capitalised name."""
     if _ACRONYM_RE.match(name) and len(name) <= 24:
         return True
-    return bool(
-        _PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not nz.is_person_name(name)
-    )
+    return bool(_PLAIN_NAME_RE.match(name) and len(name.split()) <= 10 and not is_person_name(name))
 
 
 def _compound(name: str) -> str | None:
