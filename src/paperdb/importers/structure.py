@@ -183,101 +183,151 @@ def _may_be_entry_paragraph(lines: list[str], i: int) -> bool:
 
 def scan_lines(lines: list[str]) -> list[Event] | None:
     """Read a paper list's structure line by line; None when markdown-it must decide."""
-    events: list[Event] = []
-    # "" | "para" | "quote" (a paragraph in a quote) | "item" (an item's first paragraph)
-    # | "after" (a blank line inside a list)
-    state = ""
-    item_start = 0
-    item_ordered = False
-    header: tuple[str, ...] = ()
-    in_table = False
-    skip_to = 0
+    return _Scanner(lines).run()
 
-    def close_item(end: int) -> None:
-        events.append(("item", item_start, end, item_ordered))
 
-    for i, line in enumerate(lines):
-        if i < skip_to:
-            continue
-        if "\t" in line or "\r" in line or "\x00" in line:
+class _StepAside(Exception):
+    """The scanner cannot reproduce CommonMark's reading here: markdown-it decides."""
+
+
+class _Scanner:
+    """One pass over the lines; ``state`` is what the previous line left open:
+    "" | "para" | "quote" (a paragraph in a quote) | "item" (an item's first paragraph)
+    | "after" (a blank line inside a list)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.events: list[Event] = []
+        self.state = ""
+        self.item_start = 0
+        self.item_ordered = False
+        self.header: tuple[str, ...] = ()
+        self.in_table = False
+        self.skip_to = 0
+
+    def run(self) -> list[Event] | None:
+        try:
+            for i, line in enumerate(self.lines):
+                if i >= self.skip_to:
+                    self.line(i, line)
+        except _StepAside:
             return None
+        if self.state == "item":
+            self.close_item(len(self.lines))
+        return self.events
+
+    def close_item(self, end: int) -> None:
+        self.events.append(("item", self.item_start, end, self.item_ordered))
+
+    def line(self, i: int, line: str) -> None:
+        if "\t" in line or "\r" in line or "\x00" in line:
+            raise _StepAside
         stripped = line.strip()
-        if in_table:
-            if not stripped:
-                in_table = False
-                continue
-            if not line.startswith("    ") and not (_starts_block(line) and "|" not in line):
-                cells = _split_row(line)
-                cells += [""] * (len(header) - len(cells))
-                events.append(("row", i, tuple(cells[: len(header)]), header))
-                continue
-            in_table = False  # a block that ends the table: read it below
-        if state in ("", "after") and _may_be_entry_paragraph(lines, i):
-            return None  # a paragraph that may be an entry: markdown-it reads it
+        if self.in_table and self.table_row(i, line, stripped):
+            return
+        if self.state in ("", "after") and _may_be_entry_paragraph(self.lines, i):
+            raise _StepAside  # a paragraph that may be an entry: markdown-it reads it
         if not stripped:
-            if state == "item":
-                close_item(i)
-                state = "after"
-            elif state in ("para", "quote"):
-                state = ""
-            continue
+            self.blank(i)
+            return
         indent = len(line) - len(line.lstrip(" "))
         if indent >= 4:
-            if state in ("para", "quote") or (state == "item" and not _starts_block(stripped)):
-                continue  # continuation of the paragraph
-            return None  # code, a nested block or an item's later paragraph
-        heading = _ATX_RE.match(line)
-        if heading:
-            if state == "item":
-                close_item(i)
-            state = ""
-            events.append(("heading", i, len(heading.group(1)), _heading_text(heading)))
-            continue
+            self.indented(stripped)
+            return
+        for handler in (self.heading, self.rule, self.table, self.item, self.quote):
+            if handler(i, line, indent):
+                return
+        if self.state == "after" and indent > 0:
+            raise _StepAside  # maybe a later paragraph of the item
+        if self.state not in ("item", "quote"):
+            self.state = "para"
+
+    def table_row(self, i: int, line: str, stripped: str) -> bool:
+        if not stripped:
+            self.in_table = False
+            return True
+        if not line.startswith("    ") and not (_starts_block(line) and "|" not in line):
+            cells = _split_row(line)
+            cells += [""] * (len(self.header) - len(cells))
+            self.events.append(("row", i, tuple(cells[: len(self.header)]), self.header))
+            return True
+        self.in_table = False  # a block that ends the table: read it as such
+        return False
+
+    def blank(self, i: int) -> None:
+        if self.state == "item":
+            self.close_item(i)
+            self.state = "after"
+        elif self.state in ("para", "quote"):
+            self.state = ""
+
+    def indented(self, stripped: str) -> None:
+        if self.state in ("para", "quote") or (
+            self.state == "item" and not _starts_block(stripped)
+        ):
+            return  # continuation of the paragraph
+        raise _StepAside  # code, a nested block or an item's later paragraph
+
+    def heading(self, i: int, line: str, indent: int) -> bool:
+        match = _ATX_RE.match(line)
+        if not match:
+            return False
+        if self.state == "item":
+            self.close_item(i)
+        self.state = ""
+        self.events.append(("heading", i, len(match.group(1)), _heading_text(match)))
+        return True
+
+    def rule(self, i: int, line: str, indent: int) -> bool:
         if _FENCE_OR_HTML_RE.match(line):
-            return None
-        if _HR_RE.match(line) or (state in ("para", "quote") and _SETEXT_RE.match(line)):
-            if state in ("para", "quote"):
-                return None  # a setext heading underline: markdown-it decides
-            if state == "item":
-                close_item(i)
-            state = ""
-            continue
-        table = _table_header(lines, i)
-        if table is not None:
-            if state in ("item", "quote") or (state == "after" and indent > 0):
-                return None  # lazy lines of the item, or a table inside it
-            state, header, in_table, skip_to = "", tuple(table), True, i + 2
-            continue
-        item = _ITEM_RE.match(line)
-        if item:
-            ordered = item.group(3) is not None
-            content = item.group(5) or ""
-            if len(item.group(4) or "") >= 5 and content:
-                return None  # the content is an indented code block
-            if state in ("para", "quote") and (not content or (ordered and item.group(3) != "1")):
-                return None  # may or may not interrupt the paragraph
-            if state in ("item", "after") and indent > 0:
-                return None  # nested or lazy: depends on the parent's content offset
-            if state == "item":
-                close_item(i)
-            state, item_start, item_ordered = "item", i, ordered
-            if not content:
-                close_item(i + 1)
-                state = "after"
-            continue
-        if _QUOTE_LINE_RE.match(line):
-            inner = _QUOTE_RE.sub("", line)
-            if state == "item" or _ITEM_RE.match(inner) or _ATX_RE.match(inner) or "|" in inner:
-                return None
-            state = "quote"  # a paragraph in a quote; its lazy lines stay in the quote
-            continue
-        if state == "after" and indent > 0:
-            return None  # maybe a later paragraph of the item
-        if state not in ("item", "quote"):
-            state = "para"
-    if state == "item":
-        close_item(len(lines))
-    return events
+            raise _StepAside
+        paragraph = self.state in ("para", "quote")
+        if not (_HR_RE.match(line) or (paragraph and _SETEXT_RE.match(line))):
+            return False
+        if paragraph:
+            raise _StepAside  # a setext heading underline: markdown-it decides
+        if self.state == "item":
+            self.close_item(i)
+        self.state = ""
+        return True
+
+    def table(self, i: int, line: str, indent: int) -> bool:
+        header = _table_header(self.lines, i)
+        if header is None:
+            return False
+        if self.state in ("item", "quote") or (self.state == "after" and indent > 0):
+            raise _StepAside  # lazy lines of the item, or a table inside it
+        self.state, self.header, self.in_table, self.skip_to = "", tuple(header), True, i + 2
+        return True
+
+    def item(self, i: int, line: str, indent: int) -> bool:
+        match = _ITEM_RE.match(line)
+        if not match:
+            return False
+        ordered = match.group(3) is not None
+        content = match.group(5) or ""
+        if len(match.group(4) or "") >= 5 and content:
+            raise _StepAside  # the content is an indented code block
+        if self.state in ("para", "quote") and (not content or (ordered and match.group(3) != "1")):
+            raise _StepAside  # may or may not interrupt the paragraph
+        if self.state in ("item", "after") and indent > 0:
+            raise _StepAside  # nested or lazy: depends on the parent's content offset
+        if self.state == "item":
+            self.close_item(i)
+        self.state, self.item_start, self.item_ordered = "item", i, ordered
+        if not content:
+            self.close_item(i + 1)
+            self.state = "after"
+        return True
+
+    def quote(self, i: int, line: str, indent: int) -> bool:
+        if not _QUOTE_LINE_RE.match(line):
+            return False
+        inner = _QUOTE_RE.sub("", line)
+        if self.state == "item" or _ITEM_RE.match(inner) or _ATX_RE.match(inner) or "|" in inner:
+            raise _StepAside
+        self.state = "quote"  # a paragraph in a quote; its lazy lines stay in the quote
+        return True
 
 
 def _build(events: list[Event], lines: list[str]) -> Document:
