@@ -11,33 +11,10 @@ from __future__ import annotations
 import re
 
 from paperdb import normalize as nz
+from paperdb.importers.names import PARTICLES
 
 _ET_AL_RE = re.compile(r",?\s*(?:et\s*al\.?|and others|等)\s*$", re.I)
 _AND_RE = re.compile(r"\s+(?:and|&)\s+|\s*;\s*", re.I)
-_PARTICLES = frozenset(
-    {
-        "da",
-        "de",
-        "del",
-        "della",
-        "der",
-        "den",
-        "di",
-        "do",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "van",
-        "von",
-        "bin",
-        "al",
-        "el",
-        "ter",
-        "y",
-        "zu",
-    }
-)
 _NAME_WORD_RE = re.compile(
     r"^(?:[A-Z\u00C0-\u024F][\w'’\-]*\.?|[A-Z]\.(?:-?[A-Z]\.)*|[A-Z]{2,}[\w\-]*)$"
 )
@@ -133,12 +110,12 @@ def is_name(part: str) -> bool:
     words = part.split()
     if not 1 <= len(words) <= 5 or any(ch.isdigit() for ch in part):
         return False
-    if words[0] in _PARTICLES or (words[-1] in _PARTICLES and len(words) < 3):
+    if words[0] in PARTICLES or (words[-1] in PARTICLES and len(words) < 3):
         return False
     if words[0] == "A" and len(words) > 2:
         return False  # "A Statistical Perspective": an article, not an initial
     for word in words:
-        if word in _PARTICLES:
+        if word in PARTICLES:
             continue
         bare = word.casefold().strip(".")
         if (len(bare) > 1 and bare in _NOT_NAME_WORDS) or not _NAME_WORD_RE.match(word):
@@ -222,7 +199,7 @@ def _pair_surnames(parts: list[str]) -> list[tuple[str, int]]:
         and len(parts[0].split()) == 1
         and is_name(parts[0])
         and is_name(parts[1])
-        and (_given(parts[1]) or parts[1].split()[-1] in _PARTICLES)
+        and (_given(parts[1]) or parts[1].split()[-1] in PARTICLES)
     ):
         out.append((f"{parts[0]}, {parts[1]}", 2))
         parts = parts[2:]

@@ -8,27 +8,31 @@ from __future__ import annotations
 
 import re
 
-_PARTICLES = {
-    "da",
-    "de",
-    "del",
-    "della",
-    "der",
-    "den",
-    "di",
-    "do",
-    "dos",
-    "du",
-    "la",
-    "le",
-    "van",
-    "von",
-    "bin",
-    "al",
-    "el",
-    "ter",
-    "y",
-}
+# Lower-case words inside names ("Aaron van den Oord"); the author recognizers share them.
+PARTICLES = frozenset(
+    [
+        "da",
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "al",
+        "el",
+        "ter",
+        "y",
+        "zu",
+    ]
+)
 # Capitalised words that start or join title phrases, never a person's name.
 _TITLE_FUNCTION_WORDS = {
     "a",
@@ -92,7 +96,7 @@ _NAME_TOKEN_RE = re.compile(r"^(?:[A-Z\u00C0-\u024F][\w'’.\-]*|[A-Z]\.?)$")
 def _is_name_token(token: str, *, strict: bool = False) -> bool:
     if strict and token.casefold() in _TITLE_FUNCTION_WORDS and len(token) > 1:
         return False
-    return bool(_NAME_TOKEN_RE.match(token)) or token in _PARTICLES
+    return bool(_NAME_TOKEN_RE.match(token)) or token in PARTICLES
 
 
 def is_person_name(text: str) -> bool:
@@ -108,11 +112,11 @@ def is_person_name(text: str) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 4:
         return False
-    if tokens[0] in _PARTICLES or tokens[-1] in _PARTICLES:
+    if tokens[0] in PARTICLES or tokens[-1] in PARTICLES:
         return False
     strict = len(tokens) > 2
     return all(
-        _is_name_token(t, strict=strict) or (i and tokens[i - 1] in _PARTICLES)
+        _is_name_token(t, strict=strict) or (i and tokens[i - 1] in PARTICLES)
         for i, t in enumerate(tokens)
     )
 
@@ -180,7 +184,7 @@ def _first_author(tokens: list[str], title_words: frozenset[str]) -> list[str] |
     take = 2
     while len(tokens) - take >= 2:
         prev, after = tokens[-take - 1], tokens[-take]
-        particle_or_initial = prev in _PARTICLES or re.fullmatch(r"[A-Z]\.?", after)
+        particle_or_initial = prev in PARTICLES or re.fullmatch(r"[A-Z]\.?", after)
         if particle_or_initial or (
             take == 2 and _could_be_first_name(prev, tokens[: -take - 1], title_words)
         ):
