@@ -179,9 +179,15 @@ def _read_row(row: Row, defs: dict[str, str]) -> tuple[list[Fields], str]:
     found = [f for f in (read_row(row.cells, columns, defs) for columns in maps) if f is not None]
     if not found:
         return [], "table row has no title"
-    if row.context.kind == "soft":
+    if row.context.kind == "soft" and not _paper_table(maps):
         found = [f for f in found if _paper_host(f)]
     return found, ""
+
+
+def _paper_table(maps: tuple[dict[str, int], ...]) -> bool:
+    """A table whose header names a venue, date, authors or paper links lists papers,
+    whatever its section is called (a "Frameworks" table of papers and their code)."""
+    return any({"venue", "year", "authors", "links"} & set(columns) for columns in maps)
 
 
 def _paper_host(fields: Fields) -> bool:

@@ -30,15 +30,19 @@ _VENUES_RE = re.compile(
     re.I,
 )
 _CONTENTS_RE = re.compile(r"^(?:(?:table of )?contents?|toc|overview|outline|index|目录)\s*$", re.I)
+# The head nouns of sections that list things other than papers. A heading is such a
+# section when one of its parts ends in one ("Talks and Tutorials", "Related Repos",
+# "Inference Framework/Design"), not when the word only qualifies a topic
+# ("Video-level anomaly detection", "Dataset Distillation").
 _SOFT_RE = re.compile(
-    r"\b(?:tools?|toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|software|blogs?|"
+    r"(?:tools?|toolkits?|toolbox(?:es)?|librar(?:y|ies)|frameworks?|software|blogs?|"
     r"tutorials?|books?|courses?|lectures?|talks?|videos?|podcasts?|datasets?|benchmarks?|"
-    r"implementations?|related (?:repos?|repositories|lists?|projects?|work)|awesome lists?|"
-    r"resources?|thesis|theses|projects?|"
-    r"open[- ]source|codebases?|repositories|slides|posts?|articles?|interviews?|"
-    r"competitions?|challenges?|leaderboards?|demos?|工具|教程|博客|书籍|课程|数据集)\b",
+    r"implementations?|repos?|repositories|resources?|references?|thesis|theses|projects?|"
+    r"open[- ]source|codebases?|slides|posts?|articles?|interviews?|"
+    r"competitions?|challenges?|leaderboards?|demos?|工具|教程|博客|书籍|课程|数据集)",
     re.I,
 )
+_PARTS_RE = re.compile(r"\s*(?:\band\b|&|,|/|\+|、|和)\s*", re.I)
 _GENERIC_TOPIC_RE = re.compile(
     r"^(?:papers?|paper list|list|the list|reading list|all papers|selected papers|"
     r"conference papers|journal papers|preprints?|others?|misc\w*|general|uncategori[sz]ed|unknown(?: venue| year| topic)?|undated|no (?:venue|year|topic)|surveys? papers?)$",
@@ -97,7 +101,8 @@ def _kind(text: str) -> str:
         return "contents"
     if _HARD_RE.match(text) or _VENUES_RE.match(text):
         return "hard"
-    if _SOFT_RE.search(text) and not re.search(r"\bpapers?\b", text, re.I):
+    heads = [part.split()[-1] for part in _PARTS_RE.split(text) if part.split()]
+    if any(_SOFT_RE.fullmatch(head.strip("()[]:.")) for head in heads):
         return "soft"
     return "papers"
 
