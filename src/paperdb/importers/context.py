@@ -29,7 +29,7 @@ _VENUES_RE = re.compile(
     r"(?:\s*(?:and|&|/)\s*(?:venues?|conferences?|journals?|workshops?))?)$",
     re.I,
 )
-_CONTENTS_RE = re.compile(r"^(?:(?:table of )?contents?|toc|overview|outline|index|目录)\s*$", re.I)
+_CONTENTS_RE = re.compile(r"^(?:(?:table of )?contents?|toc|目录)\s*$", re.I)
 # The head nouns of sections that list things other than papers. A heading is such a
 # section when one of its parts ends in one ("Talks and Tutorials", "Related Repos",
 # "Inference Framework/Design"), not when the word only qualifies a topic
