@@ -29,7 +29,7 @@ class PaperRecord:
     raw: str  # the entry's source text, verbatim (all of its lines)
     file: str = ""  # file name the entry came from ("awesome.md")
     section: tuple[str, ...] = ()  # heading path, outermost first
-    fmt: str = ""  # the grammar that read the entry ("numbered", "table", ...)
+    fmt: str = ""  # how its title was found: "link", "bold", "quoted", "plain", "table"
     year: int | None = None
     venue: str | None = None  # canonical short name ("NeurIPS"); unknown names as written
     venue_raw: str | None = None  # what the list wrote, before aliasing
@@ -67,7 +67,7 @@ class ParsedList:
     """What an importer made of one file."""
 
     file: str
-    fmt: str  # the dominant grammar of the file ("mixed" where sections differ)
+    fmt: str  # the commonest ways titles were found, e.g. "table+link"
     records: list[PaperRecord] = field(default_factory=list)
     warnings: list[LineWarning] = field(default_factory=list)
     skipped: int = 0  # lines in non-paper sections/tables (TOC, People, legends) passed over
