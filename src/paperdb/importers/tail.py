@@ -189,7 +189,8 @@ def read_links(rest: str, fields: Fields, links: list[lk.Link] | None = None) ->
         elif link.kind == "paper":
             fields.set_paper_url(link.url)
         elif link.kind in ("page", "text"):
-            if lk.is_code_host(link.url) and (link.kind == "page" or _code_like(link.label)):
+            # A text link to a repository with a short label is already "code" (links._classify).
+            if link.kind == "page" and lk.is_code_host(link.url):
                 fields.add_code(link.url, link.label)
                 continue
             found = read_venue_year(link.label) if link.kind == "text" else None
@@ -203,11 +204,6 @@ def read_links(rest: str, fields: Fields, links: list[lk.Link] | None = None) ->
 
 def _better(url: str, than: str) -> bool:
     return bool(lk.PAPER_HOST_RE.match(url)) and not lk.PAPER_HOST_RE.match(than)
-
-
-def _code_like(label: str) -> bool:
-    plain = nz.clean_text(label)
-    return len(plain.split()) <= 4
 
 
 def _replace_links(rest: str, found: list[lk.Link]) -> str:
