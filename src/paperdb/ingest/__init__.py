@@ -20,6 +20,7 @@ from pathlib import Path
 from paperdb import importers
 from paperdb.db import db_label, placeholders, write_transaction
 from paperdb.errors import InputError
+from paperdb.ingest.ahead import ParseAhead
 from paperdb.ingest.bulk import bulk_indexing, deferred_indexes
 from paperdb.ingest.reference import load_reference_data
 from paperdb.ingest.report import FileReport, ImportReport, Progress, nothing_found
@@ -35,10 +36,12 @@ def _store_files(
     writer: Writer, files: Sequence[ListFile], fmt: str | None, progress: Progress | None
 ) -> ImportReport:
     report = ImportReport()
-    for done, file in enumerate(files):
-        if progress is not None:
-            progress(done, len(files), file.name)
-        report.files.append(writer.import_file(file, fmt))
+    with ParseAhead(writer.conn, files, fmt) as parser:
+        for done, file in enumerate(files):
+            if progress is not None:
+                progress(done, len(files), file.name)
+            parser.advance(done)
+            report.files.append(writer.import_file(file, parser))
     if progress is not None:
         progress(len(files), len(files), "")
     if files and not report.entries:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paperdb import changes, importers, normalize
+from paperdb import changes, normalize
 from paperdb.db import backup, chunked, placeholders, utc_now
 from paperdb.errors import InputError
+from paperdb.ingest.ahead import ParseAhead
 from paperdb.ingest.keys import KeyIndex
 from paperdb.ingest.lookups import Lookups
 from paperdb.ingest.new_papers import Mention, NewPapers
@@ -224,7 +225,7 @@ class Writer:
     def start(self) -> None:
         self.keys.start()
 
-    def import_file(self, file: ListFile, fmt: str | None) -> FileReport:
+    def import_file(self, file: ListFile, parser: ParseAhead) -> FileReport:
         """Import one list file (see the module docstring)."""
         if file.not_modified:
             return self._not_modified(file)
@@ -237,7 +238,7 @@ class Writer:
         if stored is not None and stored.content_hash == digest:
             remember_origin(self.conn, stored.id, file)
             return self._unchanged(file, stored, name, notes)
-        parsed = importers.parse_text(text, file=name, fmt=fmt)
+        parsed = parser.parse(file, text, digest, name)
         if self.following and stored is not None and stored.n_entries and not parsed.records:
             raise InputError(
                 f"{file.identity}: the list holds no paper entries any more"
