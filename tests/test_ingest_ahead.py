@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_unchanged_files_are_not_parsed_again(
     import_paths(conn, [SEED])
     seen = counting(monkeypatch)
     pool_started: list[int] = []
-    monkeypatch.setattr(ahead.ParseAhead, "_executor", lambda self: pool_started.append(1))
+    monkeypatch.setattr(ahead.ParseAhead, "_submit", lambda self, file: pool_started.append(1))
     report = import_paths(conn, [SEED])
     conn.close()
     assert all(file.unchanged for file in report.files)
@@ -115,3 +116,28 @@ def test_an_unreadable_file_fails_the_import_as_before(
         import_paths(conn, [tmp_path])
     assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
     conn.close()
+
+
+class _BrokenPool:
+    """A pool whose workers died before taking any work."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def submit(self, *args: object) -> None:
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    def shutdown(self, **kwargs: object) -> None:
+        pass
+
+
+def test_without_workers_every_file_is_parsed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [ListFile.local(p) for p in sorted(SEED.glob("*.txt"))]
+    alone = imported(tmp_path / "alone.db", files)
+    monkeypatch.setattr(ahead, "MIN_BYTES", 0)
+    monkeypatch.setattr(ahead, "ProcessPoolExecutor", _BrokenPool)
+    seen = counting(monkeypatch)
+    assert imported(tmp_path / "broken.db", files) == alone
+    assert seen == [file.name for file in files]

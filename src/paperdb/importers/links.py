@@ -129,6 +129,12 @@ _BARE_URL_RE = re.compile(r"(?<![(\[<\"'=])\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\]
 
 def _close(text: str, start: int, pattern: re.Pattern[str], opener: str) -> int:
     """Index of the bracket closing the one at ``start`` (balanced), or -1."""
+    closer = "]" if opener == "[" else ")"
+    first = text.find(closer, start + 1)
+    if first < 0:
+        return -1
+    if text.find(opener, start + 1, first) < 0 and text.find("\\", start + 1, first) < 0:
+        return first  # nothing nested or escaped before the first closer (most links)
     depth = 0
     for match in pattern.finditer(text, start):
         ch = match.group()

@@ -149,14 +149,26 @@ def _table_header(lines: list[str], i: int) -> list[str] | None:
 
 
 def _split_row(line: str) -> list[str]:
-    from markdown_it.rules_block.table import escapedSplit
+    """A table row's cells, split as markdown-it splits them: at each pipe not after a
+    backslash; an escaped pipe stays in its cell as ``|``.
 
-    cells = escapedSplit(line.strip())
+    >>> _split_row(r"| a \\| b | `c` |")
+    ['a | b', '`c`']
+    """
+    line = line.strip()
+    cells = (
+        line.split("|")
+        if "\\" not in line
+        else [cell.replace("\\|", "|") for cell in _UNESCAPED_PIPE_RE.split(line)]
+    )
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
         cells.pop()
     return [c.strip() for c in cells]
+
+
+_UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 
 
 def _starts_block(text: str) -> bool:

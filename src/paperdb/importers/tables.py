@@ -175,6 +175,8 @@ def _other_cells(cells: list[str], defs: dict[str, str], fields: Fields) -> None
     """Links (code, paper, badges) and venues in the columns with no other role."""
     fallback = None
     for value in cells:
+        if not value.strip():
+            continue
         found = _link_cell(lk.resolve_references(lk.html_to_markdown(value), defs), fields)
         fallback = fallback or found
     if fields.paper_url is None and not fields.broken_link:

@@ -59,6 +59,7 @@ def _strip(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)  # lists repeat the same tags on every line
+@lru_cache(maxsize=8192)  # tags and segments repeat ("arXiv 2020", "CVPR")
 def read_venue_year(fragment: str, *, loose: bool = False) -> VenueYear | None:
     """Venue, year and presentation of a tag-like fragment, or None.
 

@@ -15,8 +15,10 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from paperdb import importers
@@ -28,6 +30,13 @@ from paperdb.reader import decode, read_list
 MIN_FILES = 2  # files to parse from which workers pay off (starting one costs ~0.1 s)
 MIN_BYTES = 1 << 20  # and bytes to parse
 AHEAD_PER_WORKER = 2  # files queued per worker: bounds the parsed records held in memory
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork while this is the only thread (no lock can be held by another, and nothing is
+    imported again); else spawn, which starts each worker afresh."""
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    return multiprocessing.get_context(method)
 
 
 def _quiet() -> None:
@@ -97,16 +106,17 @@ class ParseAhead:
             file = self.files[self._next]
             self._next += 1
             if not file.not_modified and self._changed(file):
-                self._queued[file.identity] = self._executor().submit(
-                    _parse_job, file, file.name, self.fmt
-                )
+                self._submit(file)
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet
-            )
-        return self._pool
+    def _submit(self, file: ListFile) -> None:
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.workers, mp_context=_context(), initializer=_quiet
+                )
+            self._queued[file.identity] = self._pool.submit(_parse_job, file, file.name, self.fmt)
+        except (BrokenProcessPool, OSError):  # no workers to be had: parse here
+            self._next = len(self.files)
 
     def _changed(self, file: ListFile) -> bool:
         """Whether the writer will parse this file: no source with its content yet."""
