@@ -22,7 +22,7 @@ from paperdb.errors import InputError
 from paperdb.ingest.ahead import ParseAhead
 from paperdb.ingest.keys import KeyIndex
 from paperdb.ingest.lookups import Lookups
-from paperdb.ingest.new_papers import Mention, NewPapers
+from paperdb.ingest.new_papers import NewPapers
 from paperdb.ingest.report import FileReport
 from paperdb.ingest.sources import (
     StoredSource,
@@ -112,24 +112,6 @@ def _entry_row(
         record.nickname,
         paper_id,
         *seen,
-    )
-
-
-def _mention(source_id: int, record: PaperRecord, key: str) -> Mention:
-    return Mention(
-        source_id=source_id,
-        line=record.line,
-        title=record.title,
-        title_key=key,
-        year=record.year,
-        venue=record.venue,
-        presentation=record.presentation,
-        arxiv_id=record.arxiv_id,
-        paper_url=record.paper_url,
-        broken_link=record.broken_link,
-        nickname=record.nickname,
-        authors=tuple(record.authors) if record.authors else None,
-        has_code=bool(record.code),
     )
 
 
@@ -349,9 +331,7 @@ class Writer:
                 )
             rows.code.extend((entry_id, lookups.repos[link.url]) for link in record.code)
             rows.tags.extend((entry_id, lookups.tags[tag]) for tag in record.tags)
-            if paper_id in self.new_papers:
-                self.new_papers.add(paper_id, _mention(source_id, record, key))
-            else:
+            if paper_id not in self.new_papers:
                 self.touched.add(paper_id)
         rows.insert(self.conn)
 
