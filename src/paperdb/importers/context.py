@@ -11,7 +11,7 @@ only its own list of anchors, never the sections after it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paperdb import normalize as nz
 
@@ -134,47 +134,49 @@ def _topical(part: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What the headings above an entry say about it."""
+    """What the headings above an entry say about it (worked out once: every entry
+    under the same headings shares one context)."""
 
     path: tuple[Heading, ...]
+    section: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    # papers | soft | hard: contents headings count only for what is directly under them.
+    kind: str = field(init=False, repr=False, compare=False)
+    # The nearest heading naming a year; a heading naming several gives none.
+    year: int | None = field(init=False, repr=False, compare=False)
+    venue: str | None = field(init=False, repr=False, compare=False)
+    presentation: str | None = field(init=False, repr=False, compare=False)
+    topic: str | None = field(init=False, repr=False, compare=False)
 
-    @property
-    def section(self) -> tuple[str, ...]:
-        return tuple(h.text for h in self.path)
-
-    @property
-    def kind(self) -> str:
-        """papers | soft | hard: contents headings count only for what is directly under them."""
-        found = "papers"
-        for index, heading in enumerate(self.path):
-            if heading.kind == "hard":
-                return "hard"
-            if heading.kind == "contents" and index == len(self.path) - 1:
-                return "hard"
-            if heading.kind == "soft":
-                found = "soft"
-        return found
+    def __post_init__(self) -> None:
+        path = self.path
+        put = object.__setattr__
+        put(self, "section", tuple(h.text for h in path))
+        put(self, "kind", _kind_of(path))
+        put(self, "year", _year_of(path))
+        nearest = next((h for h in reversed(path) if h.venue), None)
+        put(self, "venue", nearest.venue if nearest else None)
+        put(self, "presentation", nearest.presentation if nearest else None)
+        put(self, "topic", next((h.topic for h in reversed(path) if h.topic), None))
 
     @property
     def non_paper(self) -> bool:
         return self.kind == "hard"
 
-    @property
-    def year(self) -> int | None:
-        """The nearest heading naming a year; a heading naming several gives none."""
-        for heading in reversed(self.path):
-            if heading.years:
-                return heading.years[0] if len(heading.years) == 1 else None
-        return None
 
-    @property
-    def venue(self) -> str | None:
-        return next((h.venue for h in reversed(self.path) if h.venue), None)
+def _kind_of(path: tuple[Heading, ...]) -> str:
+    found = "papers"
+    for index, heading in enumerate(path):
+        if heading.kind == "hard":
+            return "hard"
+        if heading.kind == "contents" and index == len(path) - 1:
+            return "hard"
+        if heading.kind == "soft":
+            found = "soft"
+    return found
 
-    @property
-    def presentation(self) -> str | None:
-        return next((h.presentation for h in reversed(self.path) if h.venue), None)
 
-    @property
-    def topic(self) -> str | None:
-        return next((h.topic for h in reversed(self.path) if h.topic), None)
+def _year_of(path: tuple[Heading, ...]) -> int | None:
+    for heading in reversed(path):
+        if heading.years:
+            return heading.years[0] if len(heading.years) == 1 else None
+    return None
