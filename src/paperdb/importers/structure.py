@@ -345,13 +345,14 @@ class _Scanner:
 def _build(events: list[Event], lines: list[str]) -> Document:
     doc = Document()
     stack: list[Heading] = []
+    context = Context(())
     for event in events:
         if event[0] == "heading":
             _, line0, level, text = event
             assert isinstance(line0, int) and isinstance(level, int) and isinstance(text, str)
-            add_heading(doc, stack, level, text, line0 + 1, lines[line0])
+            # One context for the blocks up to the next heading.
+            context = add_heading(doc, stack, level, text, line0 + 1, lines[line0])
             continue
-        context = Context(tuple(stack))
         if context.non_paper:
             doc.skipped += 1
         elif event[0] == "item":
@@ -379,8 +380,9 @@ def heading_entry(text: str, line: int, raw: str, context: Context) -> Block | N
 
 def add_heading(
     doc: Document, stack: list[Heading], level: int, text: str, line: int, raw: str
-) -> None:
-    """A heading: a new section, and an entry too when it is a paper's link."""
+) -> Context:
+    """A heading: a new section, and an entry too when it is a paper's link; returns the
+    context of what follows it."""
     heading = Heading.read(level, text, line)
     entry = heading_entry(text, line, raw, Context(tuple(stack)))
     if entry is not None:
@@ -389,6 +391,7 @@ def add_heading(
     context = Context(tuple(stack))
     if entry is not None and not context.non_paper:
         doc.items.append(replace(entry, context=context))
+    return context
 
 
 def push_heading(stack: list[Heading], heading: Heading, doc: Document) -> None:
