@@ -13,6 +13,11 @@ from paperdb.db import chunked, placeholders
 from paperdb.models import CodeLink
 
 
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return host.lower() if host else None
+
+
 class Lookups:
     """Per-import caches of reference rows; adding a row the first time it is named."""
 
@@ -68,15 +73,21 @@ class Lookups:
             if link.url not in self.repos and link.url not in first:
                 first[link.url] = link
         stored = self._stored_repos(list(first))
+        new = [(url, link) for url, link in first.items() if url not in stored]
+        if new:
+            row = self.conn.execute("SELECT coalesce(max(id), 0) FROM code_repos").fetchone()
+            ids = range(int(row[0]) + 1, int(row[0]) + 1 + len(new))
+            self.conn.executemany(
+                "INSERT INTO code_repos (id, url, host, framework, official) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (repo_id, url, _host(url), link.framework, int(link.official))
+                    for repo_id, (url, link) in zip(ids, new, strict=True)
+                ],
+            )
+            self.repos.update((url, repo_id) for repo_id, (url, _) in zip(ids, new, strict=True))
         for url, link in first.items():
             row = stored.get(url)
             if row is None:
-                host = urlsplit(url).hostname
-                cur = self.conn.execute(
-                    "INSERT INTO code_repos (url, host, framework, official) VALUES (?, ?, ?, ?)",
-                    (url, host.lower() if host else None, link.framework, int(link.official)),
-                )
-                self.repos[url] = int(cur.lastrowid or 0)
                 continue
             found, framework, official = row
             if (framework is None and link.framework) or (link.official and not official):
