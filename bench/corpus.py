@@ -188,6 +188,7 @@ class Generator:
         self.keys: set[str] = set()
         self.works: list[Work] = []
         self.nicks: set[str] = set()
+        self.arxiv_ids: set[str] = set()
         self.venue_names = [v for v, _ in VENUES]
         self.venue_weights = [w for _, w in VENUES]
 
@@ -253,7 +254,12 @@ class Generator:
         arxiv = None
         month = rng.randint(1, 12)
         if venue == "arXiv" or rng.random() < 0.5:
+            # An arXiv id names one work: drawn again until unused (at 1M works random
+            # ids collided thousands of times, and the import rightly links entries by id).
             arxiv = f"{year % 100:02d}{month:02d}.{rng.randint(1, 29999):05d}"
+            while arxiv in self.arxiv_ids:
+                arxiv = f"{year % 100:02d}{month:02d}.{rng.randint(1, 99999):05d}"
+            self.arxiv_ids.add(arxiv)
         authors = tuple(f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(rng.randint(1, 5)))
         code = None
         if rng.random() < 0.4:
