@@ -1,6 +1,7 @@
 """Measure ``paperdb.dedupe.find_pairs`` on synthetic titles with planted near-duplicates.
 
 Usage:  .venv/bin/python bench/dedupe_scale.py [N ...] [--db]    (default: 10000 100000)
+        .venv/bin/python bench/dedupe_scale.py --dedupe-only DB CORPUS   (writes DB: a copy!)
 
 Titles are built in-process from a Zipf-weighted vocabulary of made-up words, 4-14 words
 long, a third with a "Main: subtitle" shape. ``--dup-rate`` (2%) of them get a planted
@@ -9,6 +10,12 @@ near-duplicate: a one-letter typo, a case/punctuation change, a glued nickname
 off. Prints wall time of the whole proposal step (normalisation, blocking, scoring),
 candidate counts, peak memory, and pairwise precision/recall of the pairs at or above the
 default threshold against the planted pairs. Not a test: run it by hand or from bench/run.py.
+
+``--dedupe-only DB CORPUS`` runs the two dedupe commands of bench/run.py on an imported
+bench corpus (``paperdb dedupe --format json``, then ``--apply``, whole processes, peak
+memory from wait4) and prints their times, the end-to-end pair precision and recall
+against ``CORPUS/truth.tsv``, and the proposals at or above the threshold that join two
+different works, counted by the evidence that admitted them (with a few examples).
 """
 
 from __future__ import annotations
@@ -175,6 +182,75 @@ def measure_db(n: int, dup_rate: float, seed: int) -> dict[str, Any]:
     }
 
 
+def _works_of_papers(
+    db_path: Path, truth: dict[tuple[str, int], tuple[int, str]]
+) -> dict[int, set[int]]:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    works: dict[int, set[int]] = {}
+    for name, line, paper in conn.execute(
+        "SELECT s.name, e.line, e.paper_id FROM entries e JOIN sources s ON s.id = e.source_id"
+    ):
+        found = truth.get((name.rsplit("/", 1)[-1], line))
+        if found is not None:
+            works.setdefault(int(paper), set()).add(found[0])
+    conn.close()
+    return works
+
+
+def _rule(evidence: list[str]) -> str:
+    """The evidence of a proposal without its numbers: which rules found and scored it."""
+    kept = [e.split(" ratio ")[0].split(":")[0] for e in evidence if not e.startswith("years ")]
+    return "; ".join(kept + ["years differ"] * any(e.startswith("years ") for e in evidence))
+
+
+def dedupe_only(db: Path, corpus_dir: Path, out: Path) -> dict[str, Any]:
+    """bench/run.py's dedupe step on an existing database, with the false pairs explained."""
+    import collections
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import corpus as bench_corpus
+    import run as bench_run
+
+    truth = {(f, n): (w, k) for f, n, w, k, _ in bench_corpus.read_truth(corpus_dir)}
+    before = bench_run.pair_counts(db, truth)
+    works = _works_of_papers(db, truth)
+    pdb = [*bench_run.paperdb_cmd(), "--db", str(db)]
+    with out.open("wb") as fh:
+        propose = bench_run.run([*pdb, "dedupe", "--format", "json"], stdout=fh)
+    apply = bench_run.run([*pdb, "dedupe", "--apply"])
+    after = bench_run.pair_counts(db, truth)
+    rows = json.loads(out.read_text(encoding="utf-8")) if propose["ok"] else []
+    false: collections.Counter[str] = collections.Counter()
+    true: collections.Counter[str] = collections.Counter()
+    examples: dict[str, list[str]] = collections.defaultdict(list)
+    for r in rows:
+        if r["score"] < dedupe.DEFAULT_THRESHOLD:
+            continue
+        rule = _rule(r["evidence"])
+        if works.get(r["a"], set()) & works.get(r["b"], set()):
+            true[rule] += 1
+        else:
+            false[rule] += 1
+            if len(examples[rule]) < 3:
+                examples[rule].append(f"{r['score']:g} {r['a_title']!r} / {r['b_title']!r}")
+    new_pred = after["predicted"] - before["predicted"]
+    new_tp = after["tp"] - before["tp"]
+    return {
+        "propose": {k: propose.get(k) for k in ("ok", "wall", "rss", "error")},
+        "apply": {k: apply.get(k) for k in ("ok", "wall", "rss", "error")},
+        "proposals": len(rows),
+        "added_precision": round(new_tp / new_pred, 4) if new_pred else None,
+        "end_precision": round(after["tp"] / after["predicted"], 4),
+        "end_recall": round(after["tp"] / after["true"], 4),
+        "recall_by_kind": after["recall_by_kind"],
+        "false_by_rule": false.most_common(),
+        "true_by_rule": true.most_common(),
+        "false_examples": examples,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
@@ -185,7 +261,24 @@ def main() -> None:
         action="store_true",
         help="Also time dedupe.proposals() reading the titles from a database.",
     )
+    parser.add_argument(
+        "--dedupe-only",
+        nargs=2,
+        type=Path,
+        metavar=("DB", "CORPUS"),
+        help="Run dedupe propose + --apply on DB (it is changed: use a copy) and score it.",
+    )
+    parser.add_argument(
+        "--proposals",
+        type=Path,
+        default=Path(__file__).resolve().parent / "out" / "proposals.json",
+        help="Where --dedupe-only keeps the proposals it scored.",
+    )
     args = parser.parse_args()
+    if args.dedupe_only:
+        db, corpus_dir = args.dedupe_only
+        print(json.dumps(dedupe_only(db, corpus_dir, args.proposals), indent=1, ensure_ascii=False))
+        return
     for n in args.sizes:
         print(json.dumps(measure(n, args.dup_rate, args.seed)), flush=True)
         if args.db:
