@@ -1,38 +1,48 @@
 """Candidate pairs for scoring, from blocking rules: never all pairs.
 
 Each rule is a function of the titles that yields index pairs ``(i, j)`` that share its
-key; :func:`candidate_pairs` records each pair once with the evidence bits of the rules
-that found it. The rules: an exact loose key (the title's letters and digits with a
-glued nickname removed), a sorted neighbourhood over the normalized titles read forwards
-and backwards (a typo anywhere but at both ends keeps two titles next to each other in
-one of the orders), a same-year main-title key (the part before a colon, for dropped
-subtitles), the nickname, the arXiv id, and shared rare words and rare trigrams.
-Rare-word and trigram blocks are capped in size, so the number of pairs grows linearly
-with the collection, and their pairs are kept only when their raw ratio can reach the
-minimum score (or another rule found them), which keeps memory flat at a million titles.
+key; :func:`paperdb.dedupe.pairs.find_pairs` scores each pair as it comes and keeps only
+the proposals, so no rule's pairs are ever held together. The rules: an exact loose key
+(the title's letters and digits with a glued nickname removed), a sorted neighbourhood
+over the normalized titles read forwards and backwards (a typo anywhere but at both ends
+keeps two titles next to each other in one of the orders), a title with a rare leading
+nickname removed against every title (``LoSparse: Structured ...`` / ``Structured ...``),
+a same-year main-title key (the part before a colon, for dropped subtitles), the
+nickname, the arXiv id, and shared rare words and rare trigrams. Rare-word and trigram
+blocks are capped in size, so the number of pairs grows linearly with the collection.
+
+Memory stays flat at a million titles: the titles are held once, normalized, with their
+years in an array and the sparse fields (arXiv id, nickname, main title, glued rest) in
+dictionaries of the titles that have one; each rule's own index is small or transient.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
-from paperdb.dedupe.match import main_title
+from paperdb import normalize
+from paperdb.dedupe.match import main_title, normalize_for_match
+from paperdb.dedupe.words import RARE, Vocabulary, nickname_splits
 
 WINDOW = 8  # sorted-neighbourhood window
-BLOCK_CAP = 12  # rare-word / trigram / nickname blocks larger than this are not rare
-TRIGRAM_LIMIT = 200_000  # above this many titles, skip trigram blocking (time and memory)
+BLOCK_CAP = RARE  # rare-word / trigram / nickname blocks larger than this are not rare
+TRIGRAM_LIMIT = 50_000  # above this many titles, skip trigram blocking (see rare_trigrams)
 
 # Evidence bits: why a pair was a candidate.
-EXACT, NEIGHBOUR, MAIN_TITLE, NICKNAME, ARXIV, RARE_WORD, TRIGRAM = (1 << i for i in range(7))
+EXACT, NEIGHBOUR, MAIN_TITLE, NICKNAME, ARXIV, RARE_WORD, TRIGRAM, GLUED = (
+    1 << i for i in range(8)
+)
 EVIDENCE_NAMES = {
     EXACT: "same normalized title",
     NEIGHBOUR: "sorted neighbours",
     MAIN_TITLE: "main title matches",
+    GLUED: "title after a nickname",
     NICKNAME: "same nickname",
     ARXIV: "same arXiv id",
     RARE_WORD: "shared rare word",
@@ -50,16 +60,71 @@ class Item(NamedTuple):
     year: int | None = None
     arxiv_id: str | None = None
     nickname: str | None = None
+    venue: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Titles:
-    """What the rules look at: the items, their normalized titles, and the filters."""
+    """What the rules and the scoring look at, one column per field (index = title)."""
 
-    items: Sequence[Item | tuple[Any, ...]]
-    norms: Sequence[str]
-    min_ratio: float
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    years: array[int] = field(default_factory=lambda: array("H"))  # 0: no year
+    norms: list[str] = field(default_factory=list)
+    venues: array[int] = field(default_factory=lambda: array("H"))  # 0: none or a preprint
+    venue_names: list[str | None] = field(default_factory=lambda: [None])
+    arxiv: dict[int, str] = field(default_factory=dict)
+    nicknames: dict[int, str] = field(default_factory=dict)
+    mains: dict[int, str] = field(default_factory=dict)
+    glued: dict[int, tuple[str, ...]] = field(default_factory=dict)  # after a rare nickname
+    vocab: Vocabulary = field(default_factory=Vocabulary)
+    min_ratio: float = 0.0
     window: int = WINDOW
+
+    def year(self, i: int) -> int | None:
+        return self.years[i] or None
+
+    def venue(self, i: int) -> str | None:
+        """The published venue (a preprint server is no venue to disagree with)."""
+        return self.venue_names[self.venues[i]]
+
+    def add_venue(self, venue: object, codes: dict[object, int]) -> None:
+        if venue not in codes:
+            info = normalize.lookup_venue(str(venue)) if venue else None
+            published = bool(venue) and (info is None or info.kind != "preprint")
+            codes[venue] = len(self.venue_names) if published else 0
+            if published:
+                self.venue_names.append(str(venue))
+        self.venues.append(codes[venue])
+
+
+def titles_of(
+    items: Iterable[Item | tuple[Any, ...]], *, min_ratio: float, window: int = WINDOW
+) -> Titles:
+    """Read ``(id, title, year, arxiv_id[, nickname[, venue]])`` tuples into columns, one
+    at a time."""
+    t = Titles(min_ratio=min_ratio, window=window)
+    leads: list[tuple[int, str, str]] = []
+    codes: dict[object, int] = {}
+    for i, item in enumerate(items):
+        title, norm = str(item[1]), normalize_for_match(str(item[1]))
+        t.ids.append(int(item[0]))
+        t.years.append(item[2] if isinstance(item[2], int) and 0 < item[2] < 65536 else 0)
+        t.norms.append(norm)
+        t.vocab.add(norm)
+        if item[3]:
+            t.arxiv[i] = str(item[3])
+        if len(item) > 4 and item[4]:
+            t.nicknames[i] = str(item[4]).casefold()
+        t.add_venue(item[5] if len(item) > 5 else None, codes)
+        if (head := main_title(title)) is not None:
+            t.mains[i] = head
+        for nick, rest in nickname_splits(title):
+            leads.append((i, normalize_for_match(nick).split(" ", 1)[0], rest))
+    for i, nick, rest in leads:  # a nickname is a token few titles use: needs the counts
+        rest_norm = normalize_for_match(rest)
+        if t.vocab.count(nick) <= RARE and rest_norm != t.norms[i]:
+            t.glued[i] = (*t.glued.get(i, ()), rest_norm)
+    return t
 
 
 def _block_pairs(members: list[int]) -> IndexPairs:
@@ -79,56 +144,79 @@ def _group(keys: Iterable[tuple[object, int]]) -> Iterator[list[int]]:
             yield members
 
 
+def _compact(norm: str) -> str:
+    return norm.replace(" ", "")
+
+
 def exact(t: Titles) -> IndexPairs:
     """Same letters and digits (each title paired with the next BLOCK_CAP of its key)."""
-    for members in _group((norm.replace(" ", ""), i) for i, norm in enumerate(t.norms)):
-        for x in range(len(members)):
-            for y in range(x + 1, min(len(members), x + 1 + BLOCK_CAP)):
-                yield members[x], members[y]
+    norms = t.norms
+    order = sorted(range(len(norms)), key=lambda i: _compact(norms[i]))
+    start = 0
+    while start < len(order):
+        key = _compact(norms[order[start]])
+        end = start + 1
+        while end < len(order) and _compact(norms[order[end]]) == key:
+            end += 1
+        for x in range(start, end):
+            for y in range(x + 1, min(end, x + 1 + BLOCK_CAP)):
+                yield order[x], order[y]
+        start = end
 
 
 def neighbours(t: Titles) -> IndexPairs:
-    """Close in sorted order, forwards or backwards, with a raw ratio of ``min_ratio``."""
-    ratio = fuzz.ratio
-    for texts in (t.norms, [s[::-1] for s in t.norms]):
-        order = sorted(range(len(texts)), key=texts.__getitem__)
-        for pos, i in enumerate(order):
-            ti = texts[i]
-            for j in order[pos + 1 : pos + t.window]:
-                if ratio(ti, texts[j], score_cutoff=t.min_ratio):
-                    yield i, j
-        del order
+    """Close in sorted order, forwards or backwards, with a raw ratio of ``min_ratio``.
+
+    A pair close in both orders comes out once (from the forward order)."""
+    ratio, norms, window = fuzz.ratio, t.norms, t.window
+    order = sorted(range(len(norms)), key=norms.__getitem__)
+    position = array("i", bytes(4 * len(norms)))
+    for pos, i in enumerate(order):
+        position[i] = pos
+        for j in order[pos + 1 : pos + window]:
+            if ratio(norms[i], norms[j], score_cutoff=t.min_ratio):
+                yield i, j
+    order = sorted(range(len(norms)), key=lambda i: norms[i][::-1])
+    for pos, i in enumerate(order):
+        for j in order[pos + 1 : pos + window]:
+            if abs(position[i] - position[j]) >= window and ratio(
+                norms[i], norms[j], score_cutoff=t.min_ratio
+            ):
+                yield i, j
+
+
+def glued_nicknames(t: Titles) -> IndexPairs:
+    """A title whose rest after a rare leading nickname is another title."""
+    rests: dict[str, list[int]] = defaultdict(list)
+    for i, found in t.glued.items():
+        for rest in found:
+            rests[_compact(rest)].append(i)
+    for j, norm in enumerate(t.norms):
+        for i in rests.get(_compact(norm), ())[:BLOCK_CAP]:
+            yield i, j
 
 
 def main_titles(t: Titles) -> IndexPairs:
     """One title is another's main title, or two main titles agree within one year."""
-    items = t.items
-    mains = [(main_title(str(item[1])), i) for i, item in enumerate(items)]
-    by_text: dict[str, list[int]] = defaultdict(list)
-    for i, norm in enumerate(t.norms):
-        by_text[norm].append(i)
-    for head, i in mains:
-        if head:
-            for j in by_text.get(head, ())[:BLOCK_CAP]:
-                yield i, j
-    for members in _group(
-        ((head, items[i][2]), i) for head, i in mains if head and items[i][2] is not None
-    ):
+    heads: dict[str, list[int]] = defaultdict(list)
+    for i, head in t.mains.items():
+        heads[head].append(i)
+    for j, norm in enumerate(t.norms):
+        for i in heads.get(norm, ())[:BLOCK_CAP]:
+            yield i, j
+    for members in _group(((head, t.years[i]), i) for i, head in t.mains.items() if t.years[i]):
         yield from _block_pairs(members)
 
 
 def nicknames(t: Titles) -> IndexPairs:
     """The same nickname, ignoring case."""
-    keys = (
-        (str(item[4]).casefold(), i) for i, item in enumerate(t.items) if len(item) > 4 and item[4]
-    )
-    for members in _group(keys):
+    for members in _group((nick, i) for i, nick in t.nicknames.items()):
         yield from _block_pairs(members)
 
 
 def arxiv_ids(t: Titles) -> IndexPairs:
     """The same arXiv id."""
-    for members in _group((item[3], i) for i, item in enumerate(t.items) if item[3]):
+    for members in _group((arxiv, i) for i, arxiv in t.arxiv.items()):
         yield from _block_pairs(members)
 
 
@@ -142,34 +230,34 @@ def _trigrams(norm: str) -> set[str]:
 
 
 def _rare_blocks(
-    norms: Sequence[str], features: Callable[[str], set[str]], per_item: int
+    t: Titles, features: Callable[[str], set[str]], df: Callable[[str], int], per_item: int
 ) -> dict[str, list[int]]:
     """Titles by their ``per_item`` rarest features (each shared by 2..BLOCK_CAP titles)."""
-    # Two passes over the titles instead of keeping every feature set: flat memory.
-    df: Counter[str] = Counter()
-    for s in norms:
-        df.update(features(s))
     blocks: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(norms):
-        rare = sorted((df[f], f) for f in features(s) if 2 <= df[f] <= BLOCK_CAP)[:per_item]
-        for _count, f in rare:
+    for i, s in enumerate(t.norms):
+        rare = sorted((n, f) for f in features(s) if 2 <= (n := df(f)) <= BLOCK_CAP)
+        for _count, f in rare[:per_item]:
             blocks[f].append(i)
     return blocks
 
 
 def rare_words(t: Titles) -> IndexPairs:
     """A shared word of four letters or more that is rare (each title's two rarest)."""
-    for members in _rare_blocks(t.norms, _words, 2).values():
+    for members in _rare_blocks(t, _words, t.vocab.count, 2).values():
         yield from _block_pairs(members)
 
 
 def rare_trigrams(t: Titles) -> IndexPairs:
     """At least two shared rare trigrams (each title's three rarest); skipped above
-    TRIGRAM_LIMIT titles."""
+    TRIGRAM_LIMIT titles, where it costs seconds and found no pair the other rules
+    missed on the 100k bench corpus (typos at both ends of a title are what it is for)."""
     if len(t.norms) > TRIGRAM_LIMIT:
         return
+    df: Counter[str] = Counter()
+    for s in t.norms:
+        df.update(_trigrams(s))
     shared: Counter[tuple[int, int]] = Counter()
-    for members in _rare_blocks(t.norms, _trigrams, 3).values():
+    for members in _rare_blocks(t, _trigrams, df.__getitem__, 3).values():
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 shared[(members[x], members[y])] += 1
@@ -178,42 +266,14 @@ def rare_trigrams(t: Titles) -> IndexPairs:
             yield pair
 
 
-# (evidence bit, rule, whether its pairs must reach the raw ratio unless already found)
-RULES: tuple[tuple[int, Callable[[Titles], IndexPairs], bool], ...] = (
-    (EXACT, exact, False),
-    (NEIGHBOUR, neighbours, False),
-    (MAIN_TITLE, main_titles, False),
-    (NICKNAME, nicknames, False),
-    (ARXIV, arxiv_ids, False),
-    (RARE_WORD, rare_words, True),
-    (TRIGRAM, rare_trigrams, True),
+# In this order: the evidence of a pair lists every rule that found it.
+RULES: tuple[tuple[int, Callable[[Titles], IndexPairs]], ...] = (
+    (EXACT, exact),
+    (NEIGHBOUR, neighbours),
+    (MAIN_TITLE, main_titles),
+    (GLUED, glued_nicknames),
+    (NICKNAME, nicknames),
+    (ARXIV, arxiv_ids),
+    (RARE_WORD, rare_words),
+    (TRIGRAM, rare_trigrams),
 )
-
-
-def candidate_pairs(
-    items: Sequence[Item | tuple[Any, ...]],
-    norms: Sequence[str],
-    *,
-    min_ratio: float,
-    window: int = WINDOW,
-) -> dict[tuple[int, int], int]:
-    """Candidate index pairs (i < j) into ``items`` with their evidence bits.
-
-    Pairs of two titles of one paper are left out. Rules run in :data:`RULES` order;
-    a rule marked as filtered adds a new pair only when its raw ratio reaches
-    ``min_ratio`` (a fuzzy pair's final score never exceeds its raw ratio).
-    """
-    titles = Titles(items, norms, min_ratio, window)
-    ids = [item[0] for item in items]
-    ratio = fuzz.ratio
-    pairs: dict[tuple[int, int], int] = {}
-    for bit, rule, filtered in RULES:
-        for i, j in rule(titles):
-            if ids[i] == ids[j]:
-                continue
-            key = (i, j) if i < j else (j, i)
-            if key in pairs:
-                pairs[key] |= bit
-            elif not filtered or ratio(norms[i], norms[j], score_cutoff=min_ratio):
-                pairs[key] = bit
-    return pairs

@@ -10,9 +10,15 @@ Design choices:
   counterpart in the other (the same word, or a near spelling of four letters or more with
   the same digits); each word without one costs :data:`UNMATCHED_PENALTY`, so "A
   Systematic DNN Weight Pruning *Framework* ..." (ratio 91) stays apart from "Systematic
-  Weight Pruning of DNNs ...", and "Network Pruning" from "Channel Pruning". A year gap of
-  two or more is a signal, not a veto (lists file papers under the wrong year): it costs
-  :data:`YEAR_GAP_PENALTY`.
+  Weight Pruning of DNNs ...", and "Network Pruning" from "Channel Pruning". A word used
+  twice needs two counterparts, and two near spellings that are both words in use in the
+  collection ("local" / "global", "structured" / "unstructured") are not counterparts
+  (:mod:`paperdb.dedupe.words`). A year gap of two or more is a signal, not a veto (lists
+  file papers under the wrong year): it costs :data:`YEAR_GAP_PENALTY`.
+* A nickname glued in front of a title (``LoSparse: <title>`` / ``<title>``) scores
+  :data:`GLUED_SCORE` when the years and the published venues agree where both are known
+  (an arXiv listing agrees with any venue), else :data:`GLUED_APART_SCORE`: a later work
+  may well be called "SomethingNet: <an earlier title>".
 * :data:`DEFAULT_THRESHOLD` (90) was tuned on the seed lists' gold duplicates: every true
   pair the exact import keys miss scores >= 96 (the "APoT-addive" typo scores 98), and the
   highest-scoring distinct look-alike scores 83 ("Systematic ... Framework ..."), so 90 sits
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -30,6 +37,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from paperdb import normalize
+from paperdb.dedupe.words import RARE, Vocabulary
 
 DEFAULT_THRESHOLD = 90.0
 """``dedupe --apply`` merges proposals scoring at least this much (see the module doc)."""
@@ -37,6 +45,8 @@ DEFAULT_MIN_SCORE = 75.0
 """``dedupe`` shows proposals scoring at least this much, so near misses can be reviewed."""
 UNMATCHED_PENALTY = 8.0
 YEAR_GAP_PENALTY = 3.0
+GLUED_SCORE = 94.0
+GLUED_APART_SCORE = 85.0
 SHORT_TOKENS = 3
 SHORT_CHARS = 20
 
@@ -121,62 +131,125 @@ def _singular(token: str) -> str:
     return token[:-1] if len(token) > 3 and token.endswith("s") else token
 
 
-def _has_counterpart(token: str, others: Sequence[str]) -> bool:
+@lru_cache(maxsize=1 << 18)  # word pairs repeat across the candidate pairs
+def _near(token: str, other: str) -> bool:
     """A plural/singular form, or a near spelling: 4+ letters, same digits, and one edit
     apart or a ratio of 80 ("addive" / "additive")."""
-    digits = _digits(token)
-    for other in others:
-        if _singular(token) == _singular(other):
-            return True
-        if (
-            len(token) >= 4
-            and len(other) >= 4
-            and _digits(other) == digits
-            and (
-                Levenshtein.distance(token, other, score_cutoff=1) <= 1
-                or fuzz.ratio(token, other, score_cutoff=80)
-            )
-        ):
-            return True
-    return False
+    if _singular(token) == _singular(other):
+        return True
+    return (
+        len(token) >= 4
+        and len(other) >= 4
+        and _digits(other) == _digits(token)
+        and (
+            Levenshtein.distance(token, other, score_cutoff=1) <= 1
+            or bool(fuzz.ratio(token, other, score_cutoff=80))
+        )
+    )
 
 
-def unmatched_words(a: str, b: str) -> tuple[list[str], list[str]]:
+def _counterparts(token: str, other: str, vocab: Vocabulary | None) -> bool:
+    """A near form of the token that is not a different word in use."""
+    return _near(token, other) and (
+        vocab is None
+        or _singular(token) == _singular(other)
+        or not vocab.distinct_words(token, other)
+    )
+
+
+def _surplus(ta: list[str], tb: list[str]) -> list[str]:
+    """Words of ``ta`` that ``tb`` lacks, as often as ``ta`` has them more."""
+    if len(set(ta)) == len(ta):
+        sb = set(tb)
+        return [t for t in ta if t not in sb]
+    left = Counter(ta)
+    left.subtract(tb)
+    return [t for t, n in left.items() for _ in range(n)]
+
+
+def unmatched_words(a: str, b: str, vocab: Vocabulary | None = None) -> tuple[list[str], list[str]]:
     """Content words of ``a`` with no counterpart in ``b``, and of ``b`` in ``a``.
+
+    Each word is the counterpart of one word at most, so a word used twice needs two;
+    with a vocabulary, two words both in use are never counterparts (see
+    :mod:`paperdb.dedupe.words`).
 
     >>> unmatched_words("systematic weight pruning of dnns", "a systematic dnn weight pruning framework")
     ([], ['framework'])
     >>> unmatched_words("addive powers of two quantization", "additive powers of two quantization")
     ([], [])
+    >>> unmatched_words("deep neural networks via neural architecture search",
+    ...                 "deep neuarl networks via architecture search")
+    (['neural'], [])
     """
     ta, tb = _content(a.split()), _content(b.split())
-    sa, sb = set(ta), set(tb)
-    only_a = [t for t in dict.fromkeys(ta) if t not in sb]
-    only_b = [t for t in dict.fromkeys(tb) if t not in sa]
-    rest_b = [t for t in tb if t not in sa]
-    rest_a = [t for t in ta if t not in sb]
-    return (
-        [t for t in only_a if not _has_counterpart(t, rest_b)],
-        [t for t in only_b if not _has_counterpart(t, rest_a)],
-    )
+    only_a, pool = _surplus(ta, tb), _surplus(tb, ta)
+    missing_a = []
+    for token in only_a:
+        partner = next((u for u in pool if _counterparts(token, u, vocab)), None)
+        if partner is None:
+            missing_a.append(token)
+        else:
+            pool.remove(partner)
+    return missing_a, pool
 
 
 def _is_short(norm: str) -> bool:
     return len(_content(norm.split())) < SHORT_TOKENS or len(norm.replace(" ", "")) < SHORT_CHARS
 
 
-def _word_penalty(a: str, b: str, reasons: list[str]) -> float:
+def _word_penalty(a: str, b: str, reasons: list[str], vocab: Vocabulary | None) -> float:
     """What the content words without a counterpart cost (the reason is appended)."""
-    only_a, only_b = unmatched_words(a, b)
+    only_a, only_b = unmatched_words(a, b, vocab)
     missing = only_a + only_b
     if not missing:
         return 0.0
-    if _digits(a) == _digits(b) and Levenshtein.distance(a, b, score_cutoff=2) <= 2:
-        # A typo that glues or splits words ("weightpruning") is still one edit.
+    glued_a, glued_b = "".join(only_a), "".join(only_b)
+    fewer = only_a if len(only_a) < len(only_b) else only_b
+    if (
+        only_a
+        and only_b
+        and len(only_a) != len(only_b)
+        and (vocab is None or all(vocab.count(t) <= RARE for t in fewer))
+        and _digits(glued_a) == _digits(glued_b)
+        and Levenshtein.distance(glued_a, glued_b, score_cutoff=2) <= 2
+        and fuzz.ratio(glued_a, glued_b) >= 80
+    ):
+        # A typo that glues or splits words leaves a rare token ("weightpruning") and
+        # nearly the same letters on both sides; two different nicknames ("WQDQ" /
+        # "IQD") do not, and one word for another ("self" / "semi") or a word in use
+        # ("FON Structured" / "Unstructured") is not a glued or split word.
         reasons.append("at most two edits apart")
         return 0.0
     reasons.append("words without counterpart: " + ", ".join(missing))
     return UNMATCHED_PENALTY * len(missing)
+
+
+def _year_gap(year_a: int | None, year_b: int | None) -> bool:
+    return year_a is not None and year_b is not None and abs(year_a - year_b) >= 2
+
+
+def _agree(
+    year_a: int | None, year_b: int | None, venue_a: str | None, venue_b: str | None
+) -> bool:
+    """No disagreement on the year or the (published) venue where both are known."""
+    return (year_a is None or year_b is None or year_a == year_b) and (
+        venue_a is None or venue_b is None or venue_a == venue_b
+    )
+
+
+def _glued(
+    a: str, b: str, glued_a: Sequence[str], glued_b: Sequence[str], agree: bool
+) -> tuple[float, list[str]] | None:
+    """One title is the other with a nickname glued in front: as strong as the year and
+    the venue agree (a later work may be named "NickNet: <an earlier title>")."""
+    for rests, other in ((glued_a, b), (glued_b, a)):
+        key = other.replace(" ", "")
+        if any(rest.replace(" ", "") == key for rest in rests) and not _is_short(other):
+            if agree:
+                return GLUED_SCORE, ["nickname glued to the title"]
+            return GLUED_APART_SCORE, ["nickname glued to the title, year or venue differs"]
+    return None
 
 
 def score_pair(
@@ -189,6 +262,11 @@ def score_pair(
     arxiv_b: str | None = None,
     main_a: str | None = None,
     main_b: str | None = None,
+    glued_a: Sequence[str] = (),
+    glued_b: Sequence[str] = (),
+    venue_a: str | None = None,
+    venue_b: str | None = None,
+    vocab: Vocabulary | None = None,
     floor: float = 0.0,
 ) -> tuple[float, list[str]] | None:
     """Score two normalized titles 0-100 with the reasons, or None when a guard forbids it.
@@ -211,6 +289,10 @@ def score_pair(
     if a.replace(" ", "") == b.replace(" ", ""):
         score = 100.0
         reasons.append("same normalized title")
+    elif (
+        glued := _glued(a, b, glued_a, glued_b, _agree(year_a, year_b, venue_a, venue_b))
+    ) is not None:
+        return glued
     elif _is_short(a) or _is_short(b):
         return None
     elif (main_a and main_a == b) or (main_b and main_b == a):
@@ -224,8 +306,8 @@ def score_pair(
         reasons.append(f"title ratio {score:g}")
         if score < floor:
             return score, reasons
-        score -= _word_penalty(a, b, reasons)
-    if year_a is not None and year_b is not None and abs(year_a - year_b) >= 2:
+        score -= _word_penalty(a, b, reasons, vocab)
+    if _year_gap(year_a, year_b):
         score -= YEAR_GAP_PENALTY
         reasons.append(f"years {year_a} and {year_b}")
     return max(round(score, 1), 0.0), reasons

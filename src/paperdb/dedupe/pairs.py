@@ -7,12 +7,12 @@ can be measured on millions of synthetic titles without a database.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperdb.dedupe.blocking import EVIDENCE_NAMES, Item, candidate_pairs
-from paperdb.dedupe.match import DEFAULT_MIN_SCORE, main_title, normalize_for_match, score_pair
+from paperdb.dedupe.blocking import EVIDENCE_NAMES, RULES, Item, Titles, titles_of
+from paperdb.dedupe.match import DEFAULT_MIN_SCORE, score_pair
 
 
 @dataclass(slots=True)
@@ -23,66 +23,79 @@ class Pair:
     b: int
     score: float
     evidence: list[str] = field(default_factory=list)
-    a_title: str = ""
-    b_title: str = ""
 
 
-class _MainTitles:
-    """Main titles of the items, computed the first time a pair needs one."""
+@dataclass(slots=True)
+class _Found:
+    """The best-scoring title pair of two papers so far, and the rules that found it."""
 
-    def __init__(self, items: Sequence[Item | tuple[Any, ...]]) -> None:
-        self.items = items
-        self.found: dict[int, str | None] = {}
+    i: int
+    j: int
+    score: float
+    reasons: list[str]
+    bits: int
 
-    def __getitem__(self, i: int) -> str | None:
-        if i not in self.found:
-            self.found[i] = main_title(str(self.items[i][1]))
-        return self.found[i]
+
+def _score(t: Titles, i: int, j: int, floor: float) -> tuple[float, list[str]] | None:
+    return score_pair(
+        t.norms[i],
+        t.norms[j],
+        year_a=t.year(i),
+        year_b=t.year(j),
+        arxiv_a=t.arxiv.get(i),
+        arxiv_b=t.arxiv.get(j),
+        main_a=t.mains.get(i),
+        main_b=t.mains.get(j),
+        glued_a=t.glued.get(i, ()),
+        glued_b=t.glued.get(j, ()),
+        venue_a=t.venue(i),
+        venue_b=t.venue(j),
+        vocab=t.vocab,
+        floor=floor,
+    )
 
 
 def find_pairs(
-    items: Sequence[Item | tuple[Any, ...]],
+    items: Iterable[Item | tuple[Any, ...]],
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     exclude: Iterable[tuple[int, int]] = (),
 ) -> list[Pair]:
     """Pairs of ids whose titles probably name the same work, best first.
 
-    ``items`` are ``(id, title, year, arxiv_id[, nickname])``; one id may appear several
-    times (one per title variant), and the best-scoring variant pair counts. Pairs in
-    ``exclude`` (``(a, b)`` with a < b) are never proposed.
+    ``items`` are ``(id, title, year, arxiv_id[, nickname])``, read once; one id may
+    appear several times (one per title variant), and the best-scoring variant pair
+    counts. Pairs in ``exclude`` (``(a, b)`` with a < b) are never proposed. Candidate
+    pairs are scored as the rules yield them and only those reaching ``min_score`` are
+    kept (a fuzzy pair's final score never exceeds its raw ratio, so neighbours under
+    it are not even yielded).
     """
-    norms = [normalize_for_match(str(item[1])) for item in items]
-    # Neighbours below this raw ratio cannot reach min_score after the guards.
-    candidates = candidate_pairs(items, norms, min_ratio=min_score)
+    titles = titles_of(items, min_ratio=min_score)
+    ids = titles.ids
     excluded = {(min(a, b), max(a, b)) for a, b in exclude}
-    best: dict[tuple[int, int], Pair] = {}
-    mains = _MainTitles(items)
-    for (i, j), bits in candidates.items():
-        first, second = (items[i], items[j]) if items[i][0] < items[j][0] else (items[j], items[i])
-        key = (first[0], second[0])
-        if key in excluded:
-            continue
-        scored = score_pair(
-            norms[i],
-            norms[j],
-            year_a=items[i][2],
-            year_b=items[j][2],
-            arxiv_a=items[i][3],
-            arxiv_b=items[j][3],
-            main_a=mains[i],
-            main_b=mains[j],
-            floor=min_score,
-        )
-        if scored is None or scored[0] < min_score:
-            continue
-        score, reasons = scored
-        previous = best.get(key)
-        if previous is not None and previous.score >= score:
-            continue
-        evidence = [name for bit, name in EVIDENCE_NAMES.items() if bits & bit] + reasons
-        best[key] = Pair(key[0], key[1], score, evidence, str(first[1]), str(second[1]))
-    return sorted(best.values(), key=lambda p: (-p.score, p.a, p.b))
+    best: dict[tuple[int, int], _Found] = {}
+    for bit, rule in RULES:
+        for i, j in rule(titles):
+            a, b = ids[i], ids[j]
+            if a == b:
+                continue
+            key = (a, b) if a < b else (b, a)
+            found = best.get(key)
+            if found is not None and {found.i, found.j} == {i, j}:
+                found.bits |= bit
+                continue
+            if key in excluded:
+                continue
+            scored = _score(titles, min(i, j), max(i, j), min_score)
+            if scored is None or scored[0] < min_score:
+                continue
+            if found is None or scored[0] > found.score:
+                best[key] = _Found(i, j, scored[0], scored[1], bit)
+    pairs = [
+        Pair(a, b, f.score, [n for bit, n in EVIDENCE_NAMES.items() if f.bits & bit] + f.reasons)
+        for (a, b), f in best.items()
+    ]
+    return sorted(pairs, key=lambda p: (-p.score, p.a, p.b))
 
 
 def clusters(

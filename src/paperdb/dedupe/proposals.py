@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from paperdb.db import chunked, placeholders
-from paperdb.dedupe.blocking import Item
 from paperdb.dedupe.match import DEFAULT_MIN_SCORE
 from paperdb.dedupe.pairs import Pair, find_pairs
 
@@ -19,16 +18,16 @@ def not_same_pairs(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in conn.execute("SELECT paper_a, paper_b FROM not_same")]
 
 
-def _items(conn: sqlite3.Connection) -> list[Item]:
-    """One item per paper and distinct title of its mentions."""
-    rows = conn.execute(
-        "SELECT p.id, p.title, p.year, p.arxiv_id, p.nickname FROM papers p"
-        " UNION SELECT e.paper_id, min(e.title), p.year, p.arxiv_id, p.nickname"
+def _items(conn: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """One item ``(id, title, year, arxiv_id, nickname, venue)`` per paper and distinct title of
+    its mentions, streamed from the cursor (never all in a list)."""
+    return conn.execute(
+        "SELECT p.id, p.title, p.year, p.arxiv_id, p.nickname, p.venue FROM papers p"
+        " UNION SELECT e.paper_id, min(e.title), p.year, p.arxiv_id, p.nickname, p.venue"
         " FROM entries e JOIN papers p ON p.id = e.paper_id"
         " WHERE e.title_key != p.title_key GROUP BY e.paper_id, e.title_key"
         " ORDER BY 1"
     )
-    return [Item(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def proposals(
