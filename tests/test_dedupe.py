@@ -11,6 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from paperdb import dedupe
+from paperdb import papers as summaries
 from paperdb.db import seed_dir
 from paperdb.errors import QueryError
 from paperdb.export import export
@@ -307,6 +308,30 @@ def test_merge_is_one_transaction(
     with pytest.raises(RuntimeError):
         dedupe.merge(db.conn, [1, 3])
     assert (snapshot(db), counts(db)) == before
+
+
+def test_interrupted_apply_keeps_the_finished_batches(
+    small: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _ = small
+    monkeypatch.setattr("paperdb.dedupe.merges.APPLY_BATCH", 1)
+    refresh = summaries.refresh_papers
+    calls = []
+
+    def second_fails(*args: Any) -> None:
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        refresh(*args)
+
+    monkeypatch.setattr("paperdb.papers.refresh_papers", second_fails)
+    with pytest.raises(RuntimeError):
+        dedupe.apply(db.conn)
+    (done,) = dedupe.list_merges(db.conn)  # the first batch is complete, the second undone
+    assert db["papers"].count == 3 and done["mentions_moved"] == 1
+    monkeypatch.setattr("paperdb.papers.refresh_papers", refresh)
+    dedupe.undo(db.conn, done["id"])
+    assert db["papers"].count == 4
 
 
 def test_not_same_is_remembered(small: tuple[Database, Path]) -> None:

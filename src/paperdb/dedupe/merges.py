@@ -21,6 +21,8 @@ from paperdb.dedupe.pairs import Pair, clusters
 from paperdb.dedupe.proposals import not_same_pairs, proposals
 from paperdb.errors import QueryError
 
+APPLY_BATCH = 500  # merges per transaction in apply()
+
 
 @dataclass(slots=True)
 class MergeResult:
@@ -79,7 +81,20 @@ def _merge(
     score: float | None,
     evidence: Sequence[str],
 ) -> MergeResult:
-    conn = conn
+    result = _move(conn, ids, rule, score, evidence)
+    summaries.refresh_papers(conn, ids)  # deletes the absorbed papers: they have no entries left
+    return result
+
+
+def _move(
+    conn: sqlite3.Connection,
+    ids: list[int],
+    rule: str,
+    score: float | None,
+    evidence: Sequence[str],
+) -> MergeResult:
+    """Log the merge and move the mentions; the papers' summaries are the caller's to
+    refresh (once per batch in :func:`apply`)."""
     found = _mergeable(conn, ids)
     target, absorbed = ids[0], ids[1:]
     cur = conn.execute(
@@ -101,7 +116,6 @@ def _merge(
             (merge_id, paper_id),
         )
         conn.execute("UPDATE entries SET paper_id = ? WHERE paper_id = ?", (target, paper_id))
-    summaries.refresh_papers(conn, ids)  # deletes the absorbed papers: they have no entries left
     return MergeResult(merge_id, target, absorbed)
 
 
@@ -117,8 +131,11 @@ def apply(
 ) -> list[MergeResult]:
     """Merge every cluster of proposals scoring at least ``threshold``; one merge each.
 
-    Each cluster is merged (and logged) in its own transaction, so an interruption leaves
-    every finished merge complete and undoable. The proposals are read from one snapshot,
+    Clusters are merged (and logged) :data:`APPLY_BATCH` to a transaction, so an
+    interruption leaves every finished batch complete and undoable merge by merge, and
+    the rest as it was (``paperdb dedupe --apply`` backs the database up first). One
+    transaction per merge cost ~2.5 ms each, minutes at a million papers; a batch holds
+    the write lock for a fraction of a second. The proposals are read from one snapshot,
     and each cluster is checked again under the write lock: a cluster that another
     process merged or marked meanwhile is left alone (run again to look further).
     """
@@ -130,15 +147,20 @@ def apply(
     by_paper: dict[int, list[Pair]] = defaultdict(list)  # each pair under its first id
     for pair in pairs:
         by_paper[pair.a].append(pair)
+    groups = clusters(pairs, threshold, apart)
     results = []
-    for group in clusters(pairs, threshold, apart):
-        members = set(group)
-        inside = [p for x in group for p in by_paper[x] if p.b in members]
-        best = max(inside, key=lambda p: p.score)
-        evidence = list(dict.fromkeys(e for p in inside for e in p.evidence))
+    for start in range(0, len(groups), APPLY_BATCH):
         with write_transaction(conn):
-            if _still_mergeable(conn, sorted(members)):
-                results.append(_merge(conn, sorted(members), "auto", best.score, evidence))
+            touched: list[int] = []
+            for group in groups[start : start + APPLY_BATCH]:
+                members = set(group)
+                inside = [p for x in group for p in by_paper[x] if p.b in members]
+                best = max(inside, key=lambda p: p.score)
+                evidence = list(dict.fromkeys(e for p in inside for e in p.evidence))
+                if _still_mergeable(conn, group):
+                    results.append(_move(conn, group, "auto", best.score, evidence))
+                    touched.extend(group)
+            summaries.refresh_papers(conn, touched)  # deletes the absorbed papers
     return results
 
 
