@@ -163,8 +163,8 @@ def measure_db(n: int, dup_rate: float, seed: int) -> dict[str, Any]:
     items, planted = corpus(n, dup_rate, seed)
     with tempfile.TemporaryDirectory() as folder:
         db = open_db(Path(folder) / "bench.db")
-        with db.conn:
-            db.conn.executemany(
+        with db:
+            db.executemany(
                 "INSERT INTO papers (id, title, title_key, year, created_at) VALUES (?, ?, '', ?, '')",
                 [(i, title, year) for i, title, year, _arxiv in items],
             )
