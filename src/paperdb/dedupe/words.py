@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 IN_USE = 2
-COMPARABLE = 10
+COMPARABLE = 5
 RARE = 12  # the largest block of titles sharing a word that is still evidence
 
 # A leading token and what separates it from the rest of the title.
