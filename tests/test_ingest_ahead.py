@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -15,6 +17,7 @@ from paperdb.db import open_db
 from paperdb.errors import InputError
 from paperdb.ingest import ahead, import_files, import_paths
 from paperdb.models import ListFile, ParsedList
+from tests.helpers import cli, paused_import, snapshot
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "seed"
 
@@ -141,3 +144,46 @@ def test_without_workers_every_file_is_parsed_here(
     seen = counting(monkeypatch)
     assert imported(tmp_path / "broken.db", files) == alone
     assert seen == [file.name for file in files]
+
+
+def _processes_naming(marker: str) -> list[int]:
+    """Ids of the live processes whose command line contains ``marker``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "cmdline").read_bytes().decode():
+                status = (proc / "status").read_text()
+                if "\nState:\tZ" not in status:  # a zombie has already exited
+                    found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to see workers")
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_a_stopped_import_leaves_the_database_and_no_workers(
+    tmp_path: Path, how: signal.Signals
+) -> None:
+    seeds = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEED.glob("*.txt")))
+    folder = tmp_path / "big-lists"
+    folder.mkdir()
+    for number in range(3):  # 3 x ~0.4 MiB: large enough to be parsed in workers
+        (folder / f"list-{number}.md").write_text("\n".join([seeds] * 4), encoding="utf-8")
+    assert sum(p.stat().st_size for p in folder.iterdir()) >= ahead.MIN_BYTES
+    db_file = tmp_path / "p.db"
+    assert cli(db_file, "import", str(SEED)).returncode == 0
+    before = snapshot(db_file)
+    with paused_import(db_file, sorted(folder.iterdir()), after=1) as proc:
+        workers = [pid for pid in _processes_naming(str(folder)) if pid != proc.pid]
+        assert workers  # the next files were handed to worker processes
+        proc.send_signal(how)
+        assert proc.wait(timeout=30) != 0
+        assert proc.stderr is not None
+        assert "Traceback" not in proc.stderr.read()
+    deadline = time.monotonic() + 20
+    while _processes_naming(str(folder)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_naming(str(folder)) == []
+    assert snapshot(db_file) == before

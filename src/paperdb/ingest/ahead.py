@@ -16,6 +16,7 @@ import os
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -39,9 +40,18 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _quiet() -> None:
-    """Workers leave Ctrl-C to the writer, which stops them."""
+def _start_worker(parent: int) -> None:
+    """Workers leave Ctrl-C to the writer, which stops them, and end when it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A killed writer cannot stop its workers, and a forked worker keeps the task pipe
+    open itself, so it would wait for work forever: it watches its parent instead."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _parse_job(file: ListFile, name: str, fmt: str | None) -> tuple[str, ParsedList]:
@@ -112,7 +122,10 @@ class ParseAhead:
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=_context(), initializer=_quiet
+                    self.workers,
+                    mp_context=_context(),
+                    initializer=_start_worker,
+                    initargs=(os.getpid(),),
                 )
             self._queued[file.identity] = self._pool.submit(_parse_job, file, file.name, self.fmt)
         except (BrokenProcessPool, OSError):  # no workers to be had: parse here
