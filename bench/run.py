@@ -261,6 +261,7 @@ def in_process_search(db_path: Path, reps: int) -> dict[str, Any]:
             "p50_ms": pct(samples, 0.5),
             "p95_ms": pct(samples, 0.95),
             "corrections": result.corrections,
+            "top": [row["id"] for row in result.rows[:10]],  # to compare rankings
         }
         by_kind[KIND_GROUP.get(kind, "typical")].extend(samples)
         by_kind["all"].extend(samples)
