@@ -83,6 +83,8 @@ EXPECTED_COLUMNS = {
     "merge_papers": ["merge_id", "paper_id", "title", "title_key", "created_at"],
     "merge_mentions": ["merge_id", "paper_id", "source_id", "source", "line", "raw"],
     "not_same": ["paper_a", "paper_b", "created_at"],
+    # 0008_search_at_scale
+    "papers_cjk": ["gram", "paper_id"],
 }
 EXPECTED_VIEWS = {
     "paper_topics": ["paper_id", "topic"],
@@ -114,6 +116,8 @@ EXPECTED_VIEWS = {
         "topic",
         "paper_url",
     ],
+    # 0008_search_at_scale: papers_rank's content (rowid: length in words, then id)
+    "papers_rank_rows": ["rank_key", "id", "title", "nickname", "authors", "venue"],
 }
 
 
@@ -123,9 +127,12 @@ def schema(db: Database) -> list[tuple[str, str, str]]:
 
 def test_exact_tables_and_columns(db: Database) -> None:
     fts_shadow = {
-        f"papers_{t}_{s}" for t in ("fts", "trigram") for s in ("data", "idx", "docsize", "config")
+        f"papers_{t}_{s}"
+        for t in ("fts", "trigram", "rank")
+        for s in ("data", "idx", "docsize", "config")
     }
     search = {"papers_trigram", "papers_vocab"}  # 0003_search_index
+    search |= {"papers_rank"}  # 0008_search_at_scale
     assert set(db.table_names()) == {*EXPECTED_COLUMNS, "_sqlite_migrations", *fts_shadow, *search}
     for table, columns in EXPECTED_COLUMNS.items():
         assert list(db[table].columns_dict) == columns, table
@@ -155,6 +162,13 @@ def test_fts_index_and_triggers(db: Database) -> None:
         "papers_trigram_ai": "papers",
         "papers_trigram_ad": "papers",
         "papers_trigram_au": "papers",
+        # 0008_search_at_scale
+        "papers_rank_ai": "papers",
+        "papers_rank_ad": "papers",
+        "papers_rank_au": "papers",
+        "papers_cjk_ai": "papers",
+        "papers_cjk_ad": "papers",
+        "papers_cjk_au": "papers",
     }
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
     assert "unicode61 remove_diacritics 2" in sql

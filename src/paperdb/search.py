@@ -13,11 +13,18 @@ How a query becomes an FTS5 MATCH (without ``raw``):
   found through the trigram index; rapidfuzz picks the closest (ties: the commoner term).
   Corrections come back in :attr:`SearchResult.corrections` for the CLI to report.
 * A word with CJK characters is matched as a substring of the title (trigram index for
-  three or more characters, a LIKE scan for shorter ones) or of a tag name.
+  three or more characters, the ``papers_cjk`` index of single and adjacent CJK
+  characters for shorter ones) or of a tag name.
 
 Ranking is bm25 with the title weighted 10, nickname 5, authors 2, venue 1. The best
 ``RERANK`` hits are then nudged by two signals a researcher expects: the title *starts*
 with the query (after a leading article), and more lists mention the paper.
+
+bm25 costs ~1-2 us per scored paper, and a common word matches a tenth of a large
+database. So only the first :data:`CANDIDATES` matches (that pass the filters) are
+scored, taken from ``papers_rank``, an index whose rowids put shorter papers first
+(migration 0008): bm25 favours short papers, so the best hits are among them. A query
+with fewer matches is ranked exactly as if all were scored.
 """
 
 from __future__ import annotations
@@ -29,13 +36,21 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperdb.db import placeholders
 from paperdb.errors import QueryError
 from paperdb.filters import Filters, Where, build_where, like_escape, order_by
 from paperdb.rows import summaries
 
 WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # title, nickname, authors, venue
 RERANK = 50
+CANDIDATES = 1000  # matches scored by bm25, shortest papers first (see the module notes)
+# Filters that fewer than one paper in FEW_SHARE passes are applied as a set of ids;
+# otherwise the first CANDIDATES matches that pass come soon enough to check one by one.
+FEW_SHARE = 40
+_ID = "r.rowid & 4294967295"  # a paper's id from its papers_rank rowid (migration 0008)
+# SQLite's page cache for a search (KiB; the default is 2 MiB). A filtered search at 1M
+# papers checks up to ~35k matches against a 30 MiB index; with the default cache the
+# same pages are read from the OS again and again (52 -> 20 ms).
+CACHE_KIB = 64 * 1024
 MIN_CORRECT_LEN = 4  # shorter unknown words are left alone: too many near neighbours
 CUTOFF = 75.0  # rapidfuzz ratio a correction must reach
 SURE = 88.0  # a same-first-letter match this good skips the trigram fallback
@@ -59,6 +74,8 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Café c++ a:b \\"NEAR(x*")
     ['cafe', 'c', 'a', 'b', 'near', 'x']
     """
+    if text.isascii():  # most titles: nothing to decompose
+        return _TOKEN_RE.findall(text.lower())
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _TOKEN_RE.findall(plain)
@@ -89,12 +106,17 @@ def _variants(token: str) -> list[str]:
     return out
 
 
-def _known(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-    marks = placeholders(len(terms))
-    return dict(
+def _docs(conn: sqlite3.Connection, term: str, cap: int) -> int:
+    """How many papers contain ``term``, counted up to ``cap``.
+
+    A bounded MATCH stops at ``cap`` hits; papers_vocab counts the whole posting list
+    (0.6 ms for "of" at 100k papers, ten times that at 1M).
+    """
+    return int(
         conn.execute(
-            f"SELECT term, doc FROM papers_vocab WHERE term IN ({marks})", terms
-        ).fetchall()
+            "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)",
+            (quote(term), cap),
+        ).fetchone()[0]
     )
 
 
@@ -184,7 +206,7 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
         searched = []
         for part in parts:
             fixed = part
-            docs = _known(conn, [part]).get(part, 0)
+            docs = _docs(conn, part, RARE_DOCS + 1)
             if not docs or (rare_as_typo and docs <= RARE_DOCS):
                 unknown += 1
                 if unknown > MAX_CORRECTIONS:
@@ -192,7 +214,7 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
                     continue
                 replacement = correct(conn, part, exclude=part)
                 if replacement is not None and (
-                    not docs or _known(conn, [replacement]).get(replacement, 0) >= docs * RARE_RATIO
+                    not docs or _docs(conn, replacement, docs * RARE_RATIO) >= docs * RARE_RATIO
                 ):
                     result.corrections.append((part, replacement))
                     fixed = replacement
@@ -201,7 +223,7 @@ def plan(conn: sqlite3.Connection, query: str, *, rare_as_typo: bool = False) ->
         if len(searched) > 1:
             result.match.append(quote(" ".join(searched)))
             continue
-        forms = sorted({searched[0], *_known(conn, _variants(searched[0]))})
+        forms = sorted({searched[0], *(f for f in _variants(searched[0]) if _docs(conn, f, 1))})
         group = " OR ".join(quote(f) for f in forms)
         result.match.append(f"({group})" if len(forms) > 1 else group)
     if unknown > MAX_CORRECTIONS:
@@ -237,6 +259,7 @@ def search(
     Raises:
         QueryError: nothing searchable in the query, or (``raw``) an FTS5 syntax error.
     """
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     result = _search(conn, query, filters or Filters(), raw=raw, sort=sort, limit=limit)
     if not result.rows and not raw:
         retry = _search(
@@ -247,41 +270,83 @@ def search(
     return result
 
 
+def _title_contains(text: str) -> tuple[str, list[Any]]:
+    """SQL (over ``papers p``) for "the title contains ``text``", through an index."""
+    if len(text) >= 3:
+        return "p.id IN (SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?)", [
+            quote(text)
+        ]
+    hit = "p.id IN (SELECT paper_id FROM papers_cjk WHERE gram = ?)"
+    cjk = "".join(_CJK_RE.findall(text))
+    if cjk == text:  # one or two CJK characters: exactly what papers_cjk holds
+        return hit, [text]
+    # A CJK character with a digit or letter ("a量"): papers_cjk finds the candidates.
+    return f"({hit} AND p.title LIKE ? ESCAPE '\\')", [cjk[0], f"%{like_escape(text)}%"]
+
+
 def _add_cjk(where: Where, texts: list[str]) -> None:
-    """CJK runs (no word breaks for FTS5): a title trigram match, or LIKE when shorter
-    than a trigram, or a tag that contains the run."""
+    """CJK runs (no word breaks for FTS5): a title that contains the run, or a tag that
+    does (tags are few: their names are scanned, then their entries looked up)."""
     for text in texts:
-        if len(text) >= 3:
-            title_hit = "p.id IN (SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?)"
-            title_param = quote(text)
-        else:
-            title_hit = "p.title LIKE ? ESCAPE '\\'"
-            title_param = f"%{like_escape(text)}%"
+        title_hit, title_params = _title_contains(text)
         where.add(
-            f"({title_hit} OR p.id IN (SELECT e.paper_id FROM tags t JOIN entry_tags et"
-            " ON et.tag_id = t.id JOIN entries e ON e.id = et.entry_id WHERE t.name LIKE ?"
+            f"({title_hit} OR p.id IN (SELECT e.paper_id FROM tags t CROSS JOIN entry_tags et"
+            " ON et.tag_id = t.id CROSS JOIN entries e ON e.id = et.entry_id WHERE t.name LIKE ?"
             " ESCAPE '\\'))",
-            title_param,
+            *title_params,
             f"%{like_escape(text)}%",
         )
 
 
-def _sql(steps: _Plan, where: Where, sort: str, limit: int | None) -> tuple[str, list[Any]]:
+def _few_pass(conn: sqlite3.Connection, where: Where) -> bool:
+    """Whether fewer than one paper in :data:`FEW_SHARE` passes the filters."""
+    papers = conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 0
+    cap = papers // FEW_SHARE + 1
+    passing = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM papers p WHERE {where.sql()} LIMIT ?)",
+        [*where.params, cap],
+    ).fetchone()[0]
+    return bool(passing < cap)
+
+
+def _candidates(conn: sqlite3.Connection, where: Where) -> tuple[str, list[Any]]:
+    """FROM and WHERE (after the MATCH) of the bounded candidate query over papers_rank."""
+    if not where.clauses:
+        return "papers_rank r WHERE papers_rank MATCH ?", []
+    if _few_pass(conn, where):
+        # Few papers pass (ICLR 2021): collect their ids once, through the filters' own
+        # indexes, and test each match against that set.
+        return (
+            f"papers_rank r WHERE papers_rank MATCH ? AND {_ID} IN"
+            f" (SELECT p.id FROM papers p WHERE {where.sql()})",
+            list(where.params),
+        )
+    # Many pass: the first CANDIDATES come soon; look each match up (CROSS JOIN keeps the
+    # index as the outer loop) in the small index that holds every filtered column.
+    return (
+        f"papers_rank r CROSS JOIN papers p INDEXED BY papers_filters ON p.id = {_ID}"
+        f" WHERE papers_rank MATCH ? AND {where.sql()}",
+        list(where.params),
+    )
+
+
+def _sql(
+    conn: sqlite3.Connection, steps: _Plan, where: Where, sort: str, limit: int | None
+) -> tuple[str, list[Any]]:
     """The hits query: (id, bm25 score, title, n_mentions) rows, ordered and limited."""
     relevance = sort == "relevance"
     fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
     weights = ", ".join(str(w) for w in WEIGHTS)
-    if steps.match and relevance and fetch is not None and not where.clauses:
-        # No filter: rank inside the FTS table alone and join only the best rows; joining
-        # every match to papers first costs ~3x (90 -> 31 ms for 33k matches at 1M papers).
+    if steps.match and relevance and fetch is not None:
+        # Score only the first CANDIDATES matches that pass the filters: shortest first.
+        source, params = _candidates(conn, where)
         sql = (
-            "SELECT f.rowid, f.score, p.title, p.n_mentions FROM (SELECT rowid,"
-            f" bm25(papers_fts, {weights}) AS score FROM papers_fts WHERE papers_fts MATCH ?"
-            " ORDER BY score, rowid LIMIT ?) f JOIN papers p ON p.id = f.rowid"
+            f"SELECT c.id, c.score, p.title, p.n_mentions FROM (SELECT {_ID} AS id,"
+            f" bm25(papers_rank, {weights}) AS score FROM {source} LIMIT ?) c"
+            " JOIN papers p ON p.id = c.id"
         )
-        params: list[Any] = [" AND ".join(steps.match), fetch]
-        fetch = None
-        order = "f.score, f.rowid"
+        params = [" AND ".join(steps.match), *params, CANDIDATES]
+        order = "c.score, c.id"
     elif steps.match:
         sql = (
             f"SELECT p.id, bm25(papers_fts, {weights}) AS score, p.title, p.n_mentions"
@@ -316,7 +381,7 @@ def _search(
     if not steps.match and not steps.cjk:
         raise QueryError(f"nothing to search for in {query!r}")
     _add_cjk(where, steps.cjk)
-    sql, params = _sql(steps, where, sort, limit)
+    sql, params = _sql(conn, steps, where, sort, limit)
     try:
         hits = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:

@@ -12,9 +12,13 @@ from contextlib import contextmanager
 
 BULK_MIN_NEW = 5_000  # new papers from which indexing them in bulk pays off
 BULK_MIN_BYTES = 1 << 20  # list files from which an empty database is loaded in bulk
-# The full-text indexes over ``papers`` (migrations 0002 and 0003) and the trigger that
+# The full-text indexes over ``papers`` (migrations 0002, 0003 and 0008) and the trigger that
 # feeds each one on insert.
-FTS_INSERT_TRIGGERS = {"papers_fts": "papers_ai", "papers_trigram": "papers_trigram_ai"}
+FTS_INSERT_TRIGGERS = {
+    "papers_fts": "papers_ai",
+    "papers_trigram": "papers_trigram_ai",
+    "papers_rank": "papers_rank_ai",
+}
 # Indexes kept while loading in bulk: entries_paper_id serves the foreign-key checks of
 # the papers' inserts (deferred) and refresh_papers(); the rest are built after the load.
 KEPT_INDEXES = {"entries_paper_id"}
