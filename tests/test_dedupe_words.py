@@ -23,22 +23,31 @@ def fillers(*words: str) -> list[tuple[Any, ...]]:
     return [(100 + i, title, 2010, None) for i, title in enumerate(titles)]
 
 
-def test_glued_nickname_is_found_when_year_and_venue_agree() -> None:
-    plain = (2, TITLE, 2023, None, None, None)
-    assert merged([(1, f"LoSparse: {TITLE}", 2023, None, None, "ICML"), plain]) == {(1, 2): 94.0}
-    assert merged([(1, f"AB-v2 {TITLE}", 2023, None, None, "arXiv"), plain]) == {(1, 2): 94.0}
+def test_glued_nickname_is_found_when_year_venue_or_code_confirm_it() -> None:
+    plain = (2, TITLE, 2023, None, None, "ICML")
+    glued = (1, f"LoSparse: {TITLE}", 2023, None, None, "ICML")
+    assert merged([glued, plain]) == {(1, 2): 94.0}
+    assert merged([(1, f"AB-v2 {TITLE}", 2023, None, None, "ICML"), plain]) == {(1, 2): 94.0}
+    # An arXiv listing or a missing venue confirms nothing; a shared repository does.
+    unconfirmed = [(*glued[:5], "arXiv"), (*plain[:5], None)]
+    assert merged(unconfirmed) == {}
+    code = dedupe.find_pairs(unconfirmed, shared_code=lambda a, b: {a, b} == {1, 2})
+    assert [(p.a, p.b, p.score) for p in code] == [(1, 2, 94.0)]
     # A later "NickNet: <earlier title>" is proposed for review, not merged.
-    other_year = (1, f"LoSparse: {TITLE}", 2021, None, None, None)
+    other_year = [(*glued[:2], 2021, *glued[3:]), plain]
     other_venue = [(1, f"LoSparse-{TITLE}", 2023, None, None, "ICML"), (*plain[:5], "ICLR")]
-    assert merged([other_year, plain]) == merged(other_venue) == {}
-    assert dedupe.find_pairs([other_year, plain])[0].score == dedupe.match.GLUED_APART_SCORE
+    assert merged(other_year) == merged(other_venue) == {}
+    assert dedupe.find_pairs(other_year)[0].score == dedupe.match.GLUED_APART_SCORE
 
 
 def test_a_leading_word_in_use_is_not_a_nickname() -> None:
     items = [
         (i, f"BERT Models for Task {i} of Reading Comprehension", 2020, None) for i in range(13)
     ]
-    items += [(50, f"BERT {TITLE}", 2023, None), (51, TITLE, 2023, None)]
+    items += [
+        (50, f"BERT {TITLE}", 2023, None, None, "ICML"),
+        (51, TITLE, 2023, None, None, "ICML"),
+    ]
     assert (50, 51) not in merged(items)
 
 

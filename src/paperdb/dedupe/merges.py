@@ -16,9 +16,9 @@ from typing import Any
 
 from paperdb import papers as summaries
 from paperdb.db import placeholders, read_snapshot, utc_now, write_transaction
-from paperdb.dedupe.match import DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD
+from paperdb.dedupe.match import DEFAULT_THRESHOLD
 from paperdb.dedupe.pairs import Pair, clusters
-from paperdb.dedupe.proposals import not_same_pairs, proposals
+from paperdb.dedupe.proposals import not_same_pairs, proposed_pairs
 from paperdb.errors import QueryError
 
 APPLY_BATCH = 500  # merges per transaction in apply()
@@ -140,10 +140,12 @@ def apply(
     process merged or marked meanwhile is left alone (run again to look further).
     """
     with read_snapshot(conn):
+        # Only pairs at the threshold can merge: scoring stops under it (fast at 1M).
         if rows is None:
-            rows = proposals(conn, min_score=min(threshold, DEFAULT_MIN_SCORE))
+            pairs = proposed_pairs(conn, min_score=threshold)
+        else:
+            pairs = list({(p.a, p.b): p for p in map(_pair_of, rows)}.values())
         apart = not_same_pairs(conn)
-    pairs = list({(p.a, p.b): p for p in map(_pair_of, rows)}.values())
     by_paper: dict[int, list[Pair]] = defaultdict(list)  # each pair under its first id
     for pair in pairs:
         by_paper[pair.a].append(pair)

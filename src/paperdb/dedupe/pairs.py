@@ -7,7 +7,7 @@ can be measured on millions of synthetic titles without a database.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,14 @@ class _Found:
     bits: int
 
 
-def _score(t: Titles, i: int, j: int, floor: float) -> tuple[float, list[str]] | None:
+SharedCode = Callable[[int, int], bool]
+"""Whether papers ``a`` and ``b`` link a common code repository."""
+
+
+def _score(
+    t: Titles, i: int, j: int, floor: float, shared_code: SharedCode | None
+) -> tuple[float, list[str]] | None:
+    ids = t.ids
     return score_pair(
         t.norms[i],
         t.norms[j],
@@ -50,6 +57,7 @@ def _score(t: Titles, i: int, j: int, floor: float) -> tuple[float, list[str]] |
         glued_b=t.glued.get(j, ()),
         venue_a=t.venue(i),
         venue_b=t.venue(j),
+        shared_code=(lambda: shared_code(ids[i], ids[j])) if shared_code else None,
         vocab=t.vocab,
         floor=floor,
     )
@@ -60,12 +68,14 @@ def find_pairs(
     *,
     min_score: float = DEFAULT_MIN_SCORE,
     exclude: Iterable[tuple[int, int]] = (),
+    shared_code: SharedCode | None = None,
 ) -> list[Pair]:
     """Pairs of ids whose titles probably name the same work, best first.
 
     ``items`` are ``(id, title, year, arxiv_id[, nickname])``, read once; one id may
     appear several times (one per title variant), and the best-scoring variant pair
-    counts. Pairs in ``exclude`` (``(a, b)`` with a < b) are never proposed. Candidate
+    counts. Pairs in ``exclude`` (``(a, b)`` with a < b) are never proposed;
+    ``shared_code`` is asked only to confirm a glued nickname (see ``match``). Candidate
     pairs are scored as the rules yield them and only those reaching ``min_score`` are
     kept (a fuzzy pair's final score never exceeds its raw ratio, so neighbours under
     it are not even yielded).
@@ -86,7 +96,7 @@ def find_pairs(
                 continue
             if key in excluded:
                 continue
-            scored = _score(titles, min(i, j), max(i, j), min_score)
+            scored = _score(titles, min(i, j), max(i, j), min_score, shared_code)
             if scored is None or scored[0] < min_score:
                 continue
             if found is None or scored[0] > found.score:

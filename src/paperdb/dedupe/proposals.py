@@ -34,8 +34,30 @@ def proposals(
     conn: sqlite3.Connection, *, min_score: float = DEFAULT_MIN_SCORE
 ) -> list[dict[str, Any]]:
     """Proposed duplicate pairs as rows: ids, both titles, score, evidence, fields that differ."""
-    pairs = find_pairs(_items(conn), min_score=min_score, exclude=not_same_pairs(conn))
-    return _rows(conn, pairs)
+    return _rows(conn, proposed_pairs(conn, min_score=min_score))
+
+
+def proposed_pairs(conn: sqlite3.Connection, *, min_score: float) -> list[Pair]:
+    """The proposals as pairs of ids with score and evidence, without the papers' rows."""
+    return find_pairs(
+        _items(conn),
+        min_score=min_score,
+        exclude=not_same_pairs(conn),
+        shared_code=lambda a, b: _shared_code(conn, a, b),
+    )
+
+
+def _shared_code(conn: sqlite3.Connection, a: int, b: int) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM entries ea JOIN entry_code ca ON ca.entry_id = ea.id"
+            " JOIN entry_code cb ON cb.repo_id = ca.repo_id"
+            " JOIN entries eb ON eb.id = cb.entry_id"
+            " WHERE ea.paper_id = ? AND eb.paper_id = ? LIMIT 1",
+            (a, b),
+        ).fetchone()
+        is not None
+    )
 
 
 def _papers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
