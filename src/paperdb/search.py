@@ -338,14 +338,15 @@ def _sql(
     fetch = None if limit is None else (max(limit, RERANK) if relevance else limit)
     weights = ", ".join(str(w) for w in WEIGHTS)
     if steps.match and relevance and fetch is not None:
-        # Score only the first CANDIDATES matches that pass the filters: shortest first.
+        # Score only the first CANDIDATES matches that pass the filters (shortest first),
+        # and read papers for the best `fetch` of them only.
         source, params = _candidates(conn, where)
         sql = (
-            f"SELECT c.id, c.score, p.title, p.n_mentions FROM (SELECT {_ID} AS id,"
-            f" bm25(papers_rank, {weights}) AS score FROM {source} LIMIT ?) c"
-            " JOIN papers p ON p.id = c.id"
+            "SELECT c.id, c.score, p.title, p.n_mentions FROM (SELECT id, score FROM"
+            f" (SELECT {_ID} AS id, bm25(papers_rank, {weights}) AS score FROM {source}"
+            " LIMIT ?) ORDER BY score, id LIMIT ?) c JOIN papers p ON p.id = c.id"
         )
-        params = [" AND ".join(steps.match), *params, CANDIDATES]
+        params = [" AND ".join(steps.match), *params, CANDIDATES, fetch]
         order = "c.score, c.id"
     elif steps.match:
         sql = (
