@@ -20,11 +20,9 @@ Ranking is bm25 with the title weighted 10, nickname 5, authors 2, venue 1. The 
 ``RERANK`` hits are then nudged by two signals a researcher expects: the title *starts*
 with the query (after a leading article), and more lists mention the paper.
 
-bm25 costs ~1-2 us per scored paper, and a common word matches a tenth of a large
-database. So only the first :data:`CANDIDATES` matches (that pass the filters) are
-scored, taken from ``papers_rank``, an index whose rowids put shorter papers first
-(migration 0008): bm25 favours short papers, so the best hits are among them. A query
-with fewer matches is ranked exactly as if all were scored.
+bm25 costs ~1-2 us a paper and a common word matches a tenth of a large database, so
+only the first :data:`CANDIDATES` matches that pass the filters are scored, from
+``papers_rank`` (migration 0008), whose rowids put shorter papers (bm25's best) first.
 """
 
 from __future__ import annotations
@@ -47,9 +45,8 @@ CANDIDATES = 1000  # matches scored by bm25, shortest papers first (see the modu
 # otherwise the first CANDIDATES matches that pass come soon enough to check one by one.
 FEW_SHARE = 40
 _ID = "r.rowid & 4294967295"  # a paper's id from its papers_rank rowid (migration 0008)
-# SQLite's page cache for a search (KiB; the default is 2 MiB). A filtered search at 1M
-# papers checks up to ~35k matches against a 30 MiB index; with the default cache the
-# same pages are read from the OS again and again (52 -> 20 ms).
+# Page cache for a search, KiB (default 2 MiB): a filtered search at 1M papers checks
+# ~35k matches in a 30 MiB index and re-read its pages from the OS (52 -> 20 ms).
 CACHE_KIB = 64 * 1024
 MIN_CORRECT_LEN = 4  # shorter unknown words are left alone: too many near neighbours
 CUTOFF = 75.0  # rapidfuzz ratio a correction must reach
@@ -273,9 +270,8 @@ def search(
 def _title_contains(text: str) -> tuple[str, list[Any]]:
     """SQL (over ``papers p``) for "the title contains ``text``", through an index."""
     if len(text) >= 3:
-        return "p.id IN (SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?)", [
-            quote(text)
-        ]
+        trigram = "SELECT rowid FROM papers_trigram WHERE papers_trigram MATCH ?"
+        return f"p.id IN ({trigram})", [quote(text)]
     hit = "p.id IN (SELECT paper_id FROM papers_cjk WHERE gram = ?)"
     cjk = "".join(_CJK_RE.findall(text))
     if cjk == text:  # one or two CJK characters: exactly what papers_cjk holds
@@ -314,8 +310,7 @@ def _candidates(conn: sqlite3.Connection, where: Where) -> tuple[str, list[Any]]
     if not where.clauses:
         return "papers_rank r WHERE papers_rank MATCH ?", []
     if _few_pass(conn, where):
-        # Few papers pass (ICLR 2021): collect their ids once, through the filters' own
-        # indexes, and test each match against that set.
+        # Few pass (ICLR 2021): collect their ids once, then test each match against them.
         return (
             f"papers_rank r WHERE papers_rank MATCH ? AND {_ID} IN"
             f" (SELECT p.id FROM papers p WHERE {where.sql()})",
