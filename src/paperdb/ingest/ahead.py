@@ -56,18 +56,20 @@ def _exit_with(parent: int) -> None:
 
 def _parse_job(file: ListFile, name: str, fmt: str | None) -> tuple[str, ParsedList]:
     """In a worker: read and parse one file; returns its content hash and the result."""
-    text, _ = read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
-    return content_hash(text), importers.parse_text(text, file=name, fmt=fmt)
+    text, _, digest = read(file)
+    return digest, importers.parse_text(text, file=name, fmt=fmt)
 
 
-def _text(file: ListFile) -> str | None:
-    """The file's text, or None when it cannot be read (the writer reports why)."""
-    try:
-        return (
-            read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
-        )[0]
-    except InputError:
-        return None
+def read(file: ListFile) -> tuple[str, list[str], str]:
+    """A list file's text, the notes on how it was read, and its content hash.
+
+    Raises:
+        InputError: the file cannot be read as text (see :func:`paperdb.reader.read_list`).
+    """
+    text, notes = (
+        read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
+    )
+    return text, notes, content_hash(text)
 
 
 class ParseAhead:
@@ -88,6 +90,7 @@ class ParseAhead:
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self._pool: ProcessPoolExecutor | None = None
         self._queued: dict[str, Future[tuple[str, ParsedList]]] = {}
+        self._read: dict[str, tuple[str, list[str], str]] = {}  # texts read ahead, by identity
         self._next = 0
 
     def __enter__(self) -> ParseAhead:
@@ -132,15 +135,22 @@ class ParseAhead:
             self._next = len(self.files)
 
     def _changed(self, file: ListFile) -> bool:
-        """Whether the writer will parse this file: no source with its content yet."""
-        text = _text(file)
-        if text is None:
-            return False
+        """Whether the writer will parse this file: no source with its content yet. The
+        text read to tell is kept for the writer (:meth:`read`)."""
+        try:
+            kept = self._read[file.identity] = read(file)
+        except InputError:
+            return False  # the writer reads it again and reports why it cannot
         row = self.conn.execute(
             "SELECT 1 FROM sources WHERE (path = ? OR name = ?) AND content_hash = ?",
-            (file.identity, file.name, content_hash(text)),
+            (file.identity, file.name, kept[2]),
         ).fetchone()
         return row is None
+
+    def read(self, file: ListFile) -> tuple[str, list[str], str]:
+        """:func:`read` of this file, once: the text of a file already looked at is kept."""
+        kept = self._read.pop(file.identity, None)
+        return kept if kept is not None else read(file)
 
     def parse(self, file: ListFile, text: str, digest: str, name: str) -> ParsedList:
         """The records of this file's ``text`` (content hash ``digest``) read as ``name``."""

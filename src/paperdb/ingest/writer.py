@@ -27,7 +27,6 @@ from paperdb.ingest.report import FileReport
 from paperdb.ingest.sources import (
     StoredSource,
     add_source,
-    content_hash,
     find_source,
     finish_source,
     name_for,
@@ -35,7 +34,6 @@ from paperdb.ingest.sources import (
     stored_warnings,
 )
 from paperdb.models import LineWarning, ListFile, PaperRecord
-from paperdb.reader import decode, read_list
 
 # Reference rows an entry points at through a link table: (table, column, link table).
 _LINKED = (
@@ -211,10 +209,7 @@ class Writer:
         """Import one list file (see the module docstring)."""
         if file.not_modified:
             return self._not_modified(file)
-        text, notes = (
-            read_list(file.path) if file.path else decode(file.data or b"", name=file.identity)
-        )
-        digest = content_hash(text)
+        text, notes, digest = parser.read(file)
         stored = find_source(self.conn, file, digest)
         name = name_for(self.conn, file, stored)
         if stored is not None and stored.content_hash == digest:
