@@ -122,3 +122,14 @@ def test_a_bulk_import_rebuilds_the_rank_index(
     assert len(rank_rows(conn, "study")) == 9
     assert [r["title"] for r in search(conn, "剪枝").rows] == ["剪枝 Study"]
     conn.close()
+
+
+def test_the_trigram_fallback_ranks_a_bounded_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in the first letter is corrected from titles sharing trigrams with it; only
+    the first TRIGRAM_CANDIDATES such titles (in id order) are ranked."""
+    conn = open_db(":memory:")
+    add(conn, "Informer Networks")  # shares "for", "orm", "rme", "mer" with the typo
+    add(conn, "Transformer Networks")
+    assert search(conn, "rtansformer").corrections == [("rtansformer", "transformer")]
+    monkeypatch.setattr(module, "TRIGRAM_CANDIDATES", 1)
+    assert search(conn, "rtansformer").corrections == []

@@ -51,6 +51,7 @@ CACHE_KIB = 64 * 1024
 MIN_CORRECT_LEN = 4  # shorter unknown words are left alone: too many near neighbours
 CUTOFF = 75.0  # rapidfuzz ratio a correction must reach
 SURE = 88.0  # a same-first-letter match this good skips the trigram fallback
+TRIGRAM_CANDIDATES = 2000  # titles the trigram fallback ranks
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _ARTICLES = {"the", "a", "an"}
@@ -144,13 +145,16 @@ def correct(conn: sqlite3.Connection, word: str, *, exclude: str = "") -> str | 
     found = _closest(word, candidates)
     if found is not None and found[1] >= SURE:
         return found[0]
-    # The first letter may be the typo: words of titles sharing trigrams with the word.
+    # The first letter may be the typo: words of the titles that share most trigrams with
+    # the word, among the first TRIGRAM_CANDIDATES sharing any (ranking all of them took
+    # 0.35 s for "hypothesis" at 1M papers: 228k titles).
     grams = {word[i : i + 3] for i in range(len(word) - 2)}
     match = " OR ".join(quote(g) for g in sorted(grams))
     words: dict[str, int] = {}
     for (title,) in conn.execute(
-        "SELECT title FROM papers_trigram WHERE papers_trigram MATCH ? ORDER BY rank LIMIT 200",
-        (match,),
+        "SELECT p.title FROM (SELECT rowid, rank FROM papers_trigram WHERE papers_trigram"
+        " MATCH ? LIMIT ?) t JOIN papers p ON p.id = t.rowid ORDER BY t.rank, t.rowid LIMIT 200",
+        (match, TRIGRAM_CANDIDATES),
     ):
         for token in tokens(title):
             if lo <= len(token) <= hi and token != exclude:
