@@ -213,11 +213,11 @@ def _first_use(path: Path, chosen: bool) -> None:
     A symbolic link is the user's choice of file: a read command never builds through
     one (the read path then says where it points), only a write command does.
     """
-    from paperdb.ingest.seed import ensure_seeded
-    from paperdb.output import inert
-
     if os.path.lexists(path):
         return
+    from paperdb.ingest.seed import ensure_seeded  # the importers: only for a first build
+    from paperdb.output import inert
+
     if chosen:
         from paperdb.db import open_db
 
