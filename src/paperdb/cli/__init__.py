@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from paperdb import __version__
+from paperdb.cli.values import FilePath
 from paperdb.errors import PaperdbError
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def main(
             metavar="FILE",
             help="Database file. Default: paperdb.db in the user data folder.",
             show_default=False,
-            dir_okay=False,
+            click_type=FilePath(dir_okay=False),
         ),
     ] = None,
     version: Annotated[

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from paperdb.cli import app, err_console, open_for_query, open_for_write, state, user_errors
-from paperdb.cli.options import SQLITE_MAX_INT, FormatOpt
+from paperdb.cli.options import FormatOpt
+from paperdb.cli.values import SQLITE_MAX_INT, Number, WholeNumber
 from paperdb.output import Format
 
 PROPOSAL_COLUMNS = ("a", "b", "score", "a_title", "b_title", "evidence", "differs")
@@ -48,8 +49,7 @@ def dedupe(
         typer.Option(
             "--threshold",
             "-t",
-            min=0,
-            max=100,
+            click_type=Number(min=0, max=100),
             show_default=False,
             help="Score (0-100) a proposal needs for --apply.  [default: 90]",
         ),
@@ -58,8 +58,7 @@ def dedupe(
         float | None,
         typer.Option(
             "--min-score",
-            min=0,
-            max=100,
+            click_type=Number(min=0, max=100),
             show_default=False,
             help="Show or review proposals from this score.  [default: 75]",
         ),
@@ -78,8 +77,7 @@ def dedupe(
         typer.Option(
             "--undo",
             metavar="MERGE",
-            min=1,
-            max=SQLITE_MAX_INT,
+            click_type=WholeNumber(min=1, max=SQLITE_MAX_INT),
             help="Undo one merge exactly (see --list).",
             show_default=False,
         ),
@@ -96,7 +94,10 @@ def dedupe(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", min=1, help="Show at most this many proposals.", show_default=False
+            "--limit",
+            click_type=WholeNumber(min=1),
+            help="Show at most this many proposals.",
+            show_default=False,
         ),
     ] = None,
     fmt: FormatOpt = Format.table,

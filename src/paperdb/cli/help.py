@@ -1,37 +1,28 @@
 """``--help`` in words a person reads: ``QUERY``, ``PATH...``, ``--limit N``.
 
-Typer (0.29) writes Python types into help: ``{query}``, ``query <str>``,
-``--venue <list[str]>``, ``[1<=x<=9223372036854775807]``. :class:`PlainCommand` writes
-click's plain forms instead, for every command (:func:`use_plain_help`):
+Typer writes its own forms into help: ``--limit LIMIT`` for a number, ``<a|b>`` for a
+choice argument (0.29 writes Python types: ``{query}``, ``--venue <list[str]>``).
+:class:`PlainCommand` writes click's plain forms instead, for every command
+(:func:`use_plain_help`):
 
 - arguments by their metavar or upper-case name, ``...`` when they repeat, ``[..]`` when
   optional: ``Usage: paperdb import [OPTIONS] PATH...``;
 - an option without a metavar gets one from its type: ``N`` for numbers, ``FILE`` /
-  ``DIR`` for paths, ``[a|b|c]`` for choices, else its long name (``--venue VENUE``);
-- SQLite's integer limit, a guard against overflow, is not shown as advice.
+  ``DIR`` for paths, ``[a|b|c]`` for choices, else its long name (``--venue VENUE``).
+
+SQLite's integer limit is left out of ranges by the option's type
+(:class:`paperdb.cli.values.WholeNumber`).
 """
 
 from __future__ import annotations
 
 import enum
-import re
 from typing import TYPE_CHECKING, Any
 
 from typer.core import TyperArgument, TyperCommand
 
 if TYPE_CHECKING:
     import typer
-
-_SQLITE_RANGE_RE = re.compile(r"(-?\d+)<=x<=9223372036854775807")
-
-
-def _plain_range(text: str) -> str:
-    """``[1<=x<=9223372036854775807]`` -> ``[x>=1]``.
-
-    >>> _plain_range("At most this many rows.  [1<=x<=9223372036854775807]")
-    'At most this many rows.  [x>=1]'
-    """
-    return _SQLITE_RANGE_RE.sub(r"x>=\1", text)
 
 
 def _argument_name(param: Any) -> str:
@@ -40,16 +31,15 @@ def _argument_name(param: Any) -> str:
 
 
 def _option_metavar(param: Any) -> str:
-    """A metavar from the option's type (Typer's type descriptor; a name if there is none)."""
-    desc: Any = getattr(param, "type_descriptor", None)
-    annotation = getattr(desc, "annotation", None)
-    if getattr(desc, "is_choice", False):
-        values = (c.value if isinstance(c, enum.Enum) else c for c in desc.choices or ())
+    """A metavar from the option's click type (its long name if the type says nothing)."""
+    kind: Any = param.type
+    if kind.name == "choice":
+        values = (c.value if isinstance(c, enum.Enum) else c for c in kind.choices)
         return "[" + "|".join(str(v) for v in values) + "]"
-    if annotation in (int, float) or getattr(desc, "is_ranged", False):
+    if kind.name in ("int", "int range", "float", "float range"):
         return "N"
-    if getattr(desc, "is_path", False):
-        return str(desc.path_type).upper() if desc.path_type in ("file", "dir") else "PATH"
+    if kind.name in ("file", "directory", "path"):
+        return {"file": "FILE", "directory": "DIR"}.get(kind.name, "PATH")
     longs = [opt for opt in param.opts if opt.startswith("--")]
     return (longs[0][2:] if longs else str(param.name)).upper()
 
@@ -76,12 +66,12 @@ class PlainCommand(TyperCommand):
     def format_options(self, ctx: Any, formatter: Any) -> None:
         params = self.get_params(ctx)
         arguments = [
-            (_argument_name(p), _plain_range(p.help or ""))
+            (_argument_name(p), p.help or "")
             for p in params
             if isinstance(p, TyperArgument) and not p.hidden
         ]
         options = [
-            (record[0], _plain_range(record[1]))
+            record
             for p in params
             if not isinstance(p, TyperArgument) and (record := p.get_help_record(ctx))
         ]

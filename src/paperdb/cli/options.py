@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar, cast
 
 import typer
 
+from paperdb.cli.values import SQLITE_MAX_INT, WholeNumber
 from paperdb.export import EXPORTERS
 from paperdb.filters import PRESENTATIONS, SORTS
 from paperdb.output import Format
@@ -25,7 +26,6 @@ from paperdb.stats import KEYS as STATS_KEYS
 if TYPE_CHECKING:
     from paperdb.filters import Filters, YearRange
 
-SQLITE_MAX_INT = 2**63 - 1  # larger ids and limits cannot reach SQLite: a usage error
 ROW_FORMATS = tuple(f.value for f in Format)  # table, json, csv
 EXPORT_FORMATS = tuple(EXPORTERS)
 # `paperdb new`: rows, or any export format that is not also a row format.
@@ -99,8 +99,7 @@ LimitOpt = Annotated[
     typer.Option(
         "--limit",
         "-n",
-        min=1,
-        max=SQLITE_MAX_INT,
+        click_type=WholeNumber(min=1, max=SQLITE_MAX_INT),
         help="At most this many rows.",
         show_default=False,
     ),
@@ -117,7 +116,10 @@ StatsKeyOpt = Annotated[
 PaperIdArg = Annotated[
     int,
     typer.Argument(
-        metavar="ID", help="Paper id (from search).", min=1, max=SQLITE_MAX_INT, show_default=False
+        metavar="ID",
+        help="Paper id (from search).",
+        click_type=WholeNumber(min=1, max=SQLITE_MAX_INT),
+        show_default=False,
     ),
 ]
 

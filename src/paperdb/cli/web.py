@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from paperdb.cli import app, err_console, open_for_query, print_error, state, user_errors
+from paperdb.cli.values import FilePath, WholeNumber
 
 INSTALL_HINT = "paperdb serve needs Datasette: pip install 'paperdb[web]'"
 
@@ -32,7 +33,8 @@ def _address(value: str) -> str:
 def serve(
     ctx: typer.Context,
     port: Annotated[
-        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+        int,
+        typer.Option("--port", click_type=WholeNumber(min=1, max=65535), help="Port to listen on."),
     ] = 8001,
     host: Annotated[
         str,
@@ -107,7 +109,10 @@ def _register_plugin() -> None:
 @app.command()
 def publish(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write into.")],
+    out_dir: Annotated[
+        Path,
+        typer.Argument(click_type=FilePath(file_okay=False), help="Folder to write into."),
+    ],
     metadata_only: Annotated[
         bool,
         typer.Option(
