@@ -158,6 +158,17 @@ def paperdb_cmd() -> list[str]:
     return [found] if found else [sys.executable, "-m", "paperdb"]
 
 
+def compile_package() -> None:
+    """Write paperdb's bytecode, as ``pip install .`` does when it installs: an editable
+    install has none, and where PYTHONDONTWRITEBYTECODE is set no run writes it, so every
+    timed process would compile the package's source again (~0.03 s of each start-up)."""
+    import compileall
+
+    import paperdb
+
+    compileall.compile_dir(Path(paperdb.__file__).parent, quiet=1)
+
+
 def run(
     cmd: list[str] | str, *, shell: bool = False, stdout: Any = subprocess.DEVNULL
 ) -> dict[str, Any]:
@@ -605,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     info = machine()
     info["paperdb"] = " ".join(paperdb_cmd())
+    compile_package()
     for size in sizes:
         results.append(bench_size(size, args.out, args.repeat))
     info["bench_wall_s"] = time.perf_counter() - started
