@@ -40,6 +40,7 @@ _HIDDEN = (
     "venue_aliases",
     "topic_aliases",
     "_sqlite_migrations",
+    "papers_cjk",  # a search index (migration 0008)
 )
 _LABELS = {
     "papers": "title",
