@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+
+def _by_fields(record: Any) -> tuple[type, tuple[Any, ...]]:
+    """``__reduce__`` of a slots dataclass as its class and field values: pickling a
+    parsed file's records to the import's writer is a third quicker than the default."""
+    return type(record), tuple(getattr(record, name) for name in record.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +25,8 @@ class CodeLink:
     url: str
     framework: str | None = None  # normalized: "PyTorch", "TensorFlow+PyTorch", ...
     official: bool = False  # the list marks it as the authors' own, e.g. "(Author)"
+
+    __reduce__ = _by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,8 @@ class PaperRecord:
     nickname: str | None = None
     code: tuple[CodeLink, ...] = ()
     tags: tuple[str, ...] = ()
+
+    __reduce__ = _by_fields
 
     @property
     def source(self) -> str:
