@@ -17,6 +17,10 @@ WEB_SCHEMES = ("http", "https")
 # Whitespace or control characters inside a URL: browsers drop some of them
 # ("java\tscript:"), so such a value is never trusted as a link.
 _UNSAFE_RE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# The shape of nearly every stored link: http(s), a plain ASCII host (and port), then a
+# path, query, fragment or the end. Such a value is a link by the rule below without
+# urlsplit(), which costs ~10 us (a third of exporting a paper with its mentions).
+_PLAIN_WEB_RE = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\Z)", re.IGNORECASE)
 
 
 def web_url(url: str | None) -> str | None:
@@ -34,6 +38,8 @@ def web_url(url: str | None) -> str | None:
     text = url.strip()
     if not text or _UNSAFE_RE.search(text):
         return None
+    if _PLAIN_WEB_RE.match(text):
+        return text
     try:
         parts = urlsplit(text)
     except ValueError:  # e.g. an unbalanced [ in the host
