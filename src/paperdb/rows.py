@@ -10,23 +10,42 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from paperdb.db import CHUNK, chunked, placeholders
 from paperdb.links import web_url, web_urls
 
 Row = dict[str, Any]
+# The papers' own columns, as _base() returns them (authors split, urls checked).
+_BASE_COLUMNS = (
+    "id",
+    "title",
+    "year",
+    "venue",
+    "venue_kind",
+    "presentation",
+    "authors",
+    "nickname",
+    "arxiv_id",
+    "paper_url",
+    "n_mentions",
+)
 
 
-def _grouped(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> dict[int, list[Row]]:
-    """Rows of ``sql`` (whose first column is ``paper_id``) grouped by paper id."""
+def _grouped(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> dict[Any, list[Any]]:
+    """The rows of ``sql`` grouped by their first column (a paper or entry id), in row
+    order, without it: the rest of the row, or its one value when there is one.
+
+    ``sql`` must order its rows by that first column (groups are runs of equal keys).
+    """
     cursor = conn.execute(sql.format(marks=placeholders(len(ids))), tuple(ids))
-    columns = [d[0] for d in cursor.description]
-    grouped: dict[int, list[Row]] = {}
-    for values in cursor:
-        row = dict(zip(columns, values, strict=True))
-        grouped.setdefault(row.pop("paper_id"), []).append(row)
-    return grouped
+    one = len(cursor.description) == 2
+    return {
+        key: [row[1] if one else row[1:] for row in rows]
+        for key, rows in groupby(cursor, itemgetter(0))
+    }
 
 
 def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
@@ -38,8 +57,7 @@ def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
         f" WHERE p.id IN ({placeholders(len(ids))})",
         tuple(ids),
     )
-    columns = [d[0] for d in cursor.description]
-    by_id = {values[0]: dict(zip(columns, values, strict=True)) for values in cursor}
+    by_id = {values[0]: values for values in cursor}
     topics = _grouped(
         conn,
         "SELECT DISTINCT paper_id, topic FROM entries WHERE paper_id IN ({marks})"
@@ -55,13 +73,18 @@ def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
     )
     papers = []
     for pid in ids:
-        paper = by_id.get(pid)
-        if paper is None:
+        values = by_id.get(pid)
+        if values is None:
             continue
-        paper["topics"] = [row["topic"] for row in topics.get(pid, [])]
+        paper = dict(zip(_BASE_COLUMNS, values, strict=True))
+        paper["topics"] = topics.get(pid, [])
         paper["authors"] = paper["authors"].split("; ") if paper["authors"] else []
         paper["paper_url"] = web_url(paper["paper_url"])
-        paper["code"] = [c for c in code.get(pid, []) if web_url(c["url"]) is not None]
+        paper["code"] = [
+            {"url": url, "framework": framework, "official": official}
+            for url, framework, official in code.get(pid, [])
+            if web_url(url) is not None
+        ]
         papers.append(paper)
     return papers
 
@@ -94,27 +117,23 @@ def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
     return rows
 
 
-def _by_entry(
-    grouped: dict[int, list[Row]], key: str, column: str
-) -> dict[tuple[int, str], list[str]]:
-    """``{(entry_id, key): [column values in row order]}``."""
-    out: dict[tuple[int, str], list[str]] = {}
-    for rows in grouped.values():
-        for row in rows:
-            out.setdefault((row["entry_id"], key), []).append(row[column])
-    return out
-
-
-def _mention(row: Row, said: dict[tuple[int, str], list[str]]) -> Row:
+def _mention(row: tuple[Any, ...], authors: list[str], code_urls: list[str]) -> Row:
     """One mention object: the entry's columns, plus its own authors and code links."""
-    entry_id = row.pop("entry_id")
-    stored = row["paper_url"]
+    source, line, raw, title, venue, year, presentation, topic, stored, broken = row
+    url = web_url(stored)
     return {
-        **row,
-        "paper_url": web_url(stored),
-        "broken_link": bool(row["broken_link"]) or (stored is not None and not web_url(stored)),
-        "authors": said.get((entry_id, "authors"), []),
-        "code_urls": web_urls(said.get((entry_id, "code_urls"), [])),
+        "source": source,
+        "line": line,
+        "raw": raw,
+        "title": title,
+        "venue": venue,
+        "year": year,
+        "presentation": presentation,
+        "topic": topic,
+        "paper_url": url,
+        "broken_link": bool(broken) or (stored is not None and url is None),
+        "authors": authors,
+        "code_urls": web_urls(code_urls),
     }
 
 
@@ -122,39 +141,45 @@ def _mentions(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Ro
     """Every mention of these papers, ordered by source name and line."""
     mentions = _grouped(
         conn,
-        "SELECT e.paper_id, e.id AS entry_id, s.name AS source, e.line, e.raw, e.title,"
-        " e.venue, e.year, e.presentation, e.topic, e.paper_url, e.broken_link"
+        "SELECT e.paper_id, e.id, s.name, e.line, e.raw, e.title, e.venue, e.year,"
+        " e.presentation, e.topic, e.paper_url, e.broken_link"
         " FROM entries e JOIN sources s ON s.id = e.source_id"
         " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, s.name, e.line, s.id",
         ids,
     )
+    # By entry id, in (paper, entry) order: each entry's rows are one run.
     entry_authors = _grouped(
         conn,
-        "SELECT e.paper_id, ea.entry_id, a.name FROM entries e"
+        "SELECT ea.entry_id, a.name FROM entries e"
         " JOIN entry_authors ea ON ea.entry_id = e.id JOIN authors a ON a.id = ea.author_id"
         " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, ea.entry_id, ea.position",
         ids,
     )
     entry_code = _grouped(
         conn,
-        "SELECT e.paper_id, ec.entry_id, r.url FROM entries e"
+        "SELECT ec.entry_id, r.url FROM entries e"
         " JOIN entry_code ec ON ec.entry_id = e.id JOIN code_repos r ON r.id = ec.repo_id"
         " WHERE e.paper_id IN ({marks}) ORDER BY e.paper_id, ec.entry_id, ec.rowid",
         ids,
     )
-    said = _by_entry(entry_authors, "authors", "name") | _by_entry(entry_code, "code_urls", "url")
-    return {pid: [_mention(m, said) for m in rows] for pid, rows in mentions.items()}
+    return {
+        pid: [
+            _mention(row[1:], entry_authors.get(row[0], []), entry_code.get(row[0], []))
+            for row in rows
+        ]
+        for pid, rows in mentions.items()
+    }
 
 
-def _full_chunk(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
+def _full_chunk(conn: sqlite3.Connection, ids: Sequence[int], with_mentions: bool) -> list[Row]:
     tags = _grouped(
         conn,
         "SELECT DISTINCT pt.paper_id, t.name FROM paper_tags pt JOIN tags t"
         " ON t.id = pt.tag_id WHERE pt.paper_id IN ({marks}) ORDER BY pt.paper_id, t.name",
         ids,
     )
-    mentions = _mentions(conn, ids)
-    return [
+    mentions = _mentions(conn, ids) if with_mentions else {}
+    papers = [
         {
             "id": p["id"],
             "title": p["title"],
@@ -171,14 +196,20 @@ def _full_chunk(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
                 {"url": c["url"], "framework": c["framework"], "official": bool(c["official"])}
                 for c in p["code"]
             ],
-            "tags": [row["name"] for row in tags.get(p["id"], [])],
+            "tags": tags.get(p["id"], []),
             "mentions": mentions.get(p["id"], []),
         }
         for p in _base(conn, ids)
     ]
+    if not with_mentions:
+        for paper in papers:
+            del paper["mentions"]
+    return papers
 
 
-def iter_papers(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> Iterator[Row]:
+def iter_papers(
+    conn: sqlite3.Connection, ids: Sequence[int] | None = None, *, with_mentions: bool = True
+) -> Iterator[Row]:
     """Papers as full JSON-ready dicts, fetched in batches.
 
     Keys: id, title, year, venue, venue_kind, presentation, topics (sorted slugs), authors,
@@ -186,11 +217,12 @@ def iter_papers(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> I
     mentions [{source, line, raw, title, venue, year, presentation, topic, paper_url,
     broken_link, authors, code_urls}] ordered by source name, line.
     ``ids`` gives the papers and their order (missing ids dropped); by default every
-    paper, in id order.
+    paper, in id order. Without ``with_mentions`` the objects have no ``mentions`` key
+    (for a writer that shows none: they are most of the reading and of the memory).
     """
     if ids is not None:
         for chunk in chunked(ids):
-            yield from _full_chunk(conn, chunk)
+            yield from _full_chunk(conn, chunk, with_mentions)
         return
     last = 0
     while True:
@@ -203,7 +235,7 @@ def iter_papers(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> I
         if not chunk:
             return
         last = chunk[-1]
-        yield from _full_chunk(conn, chunk)
+        yield from _full_chunk(conn, chunk, with_mentions)
 
 
 def full_papers(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> list[Row]:

@@ -5,11 +5,11 @@ The objects are :func:`paperdb.rows.iter_papers`; the shape is a contract for sc
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from paperdb.output import indented_json
 from paperdb.rows import iter_papers
 
 
@@ -17,7 +17,7 @@ def render_chunks(papers: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The JSON array text, one paper at a time; the same bytes as one ``json.dumps``."""
     first = True
     for paper in papers:
-        text = json.dumps(paper, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        text = indented_json(paper, "  ")
         yield ("[\n  " if first else ",\n  ") + text
         first = False
     yield "[]\n" if first else "\n]\n"
