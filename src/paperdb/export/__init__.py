@@ -68,7 +68,9 @@ def _markdown(papers: Papers, conn: sqlite3.Connection, options: ExportOptions) 
     from paperdb.export import markdown
 
     names = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM topics").fetchall())
-    yield markdown.render(papers, options.group_by, title=options.title, topic_names=names)
+    yield from markdown.render_chunks(
+        papers, options.group_by, title=options.title, topic_names=names
+    )
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -80,6 +82,8 @@ EXPORTERS: dict[str, Exporter] = {
     "jsonl": _jsonl,
 }
 """Known formats, in the order ``--help`` lists them."""
+WITH_MENTIONS = frozenset({"json", "jsonl", "csv"})
+"""The formats that write mentions; the others get papers without them."""
 
 
 def parse_group_by(text: str) -> tuple[str, ...]:
@@ -126,7 +130,8 @@ def export_chunks(
         raise QueryError(f"unknown export format {fmt!r}; choose one of: {', '.join(EXPORTERS)}")
     if ids is None:
         ids = filter_ids(conn, filters or Filters(), sort=sort, limit=limit)
-    return exporter(iter_papers(conn, ids), conn, options or ExportOptions())
+    papers = iter_papers(conn, ids, with_mentions=fmt in WITH_MENTIONS)
+    return exporter(papers, conn, options or ExportOptions())
 
 
 def export(

@@ -17,12 +17,13 @@ twice in one section, so the document passes ``paperdb check --kind duplicate``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 GROUPS = ("topic", "venue", "year")
 COLUMNS = ("Title", "Nickname", "Authors", "Venue", "Code", "Notes")
 _NONE_LABEL = {"topic": "Uncategorized", "venue": "Unknown venue", "year": "Unknown year"}
+_ESCAPES = str.maketrans({c: "\\" + c for c in "[]*_`<>|\\"})  # a backslash before each
 
 
 def _escape(text: str) -> str:
@@ -31,7 +32,7 @@ def _escape(text: str) -> str:
     >>> _escape("A [b] *c* | d")
     'A \\\\[b\\\\] \\\\*c\\\\* \\\\| d'
     """
-    return re.sub(r"([\[\]*_`<>|\\])", r"\\\1", " ".join(text.split()))
+    return " ".join(text.split()).translate(_ESCAPES)
 
 
 def _code_cell(code: Sequence[Any]) -> str:
@@ -106,6 +107,18 @@ def render(
     topic_names: dict[str, str] | None = None,
 ) -> str:
     """The markdown document: title, contents, then the grouped lines."""
+    return "".join(render_chunks(papers, group_by, title=title, topic_names=topic_names))
+
+
+def render_chunks(
+    papers: Iterable[dict[str, Any]],
+    group_by: Sequence[str] = ("topic",),
+    *,
+    title: str = "Papers",
+    topic_names: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """:func:`render`'s text in pieces: the contents need every section first, so the
+    rows are held (one string per paper, shared by its sections), never the document."""
     names = topic_names or {}
     tree: dict[Any, Any] = {}
     count = 0
@@ -116,8 +129,9 @@ def render(
             nodes = [
                 node.setdefault(label, {}) for node in nodes for label in _labels(paper, key, names)
             ]
+        row = paper_row(paper)
         for node in nodes:
-            node.setdefault(None, []).append(paper_row(paper))
+            node.setdefault(None, []).append(row)
     lines = [f"# {title}", "", f"{count} papers, exported by paperdb.", ""]
     body: list[str] = []
     contents: list[str] = []
@@ -144,4 +158,5 @@ def render(
     lines += body
     while lines and lines[-1] == "":
         lines.pop()
-    return "\n".join(lines) + "\n"
+    for start in range(0, len(lines), 10_000):
+        yield "\n".join(lines[start : start + 10_000]) + "\n"
