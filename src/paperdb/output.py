@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from json.encoder import encode_basestring  # the C encoder json.dumps uses for a str
 from typing import Any
@@ -172,25 +173,63 @@ def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def json_pieces(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """:func:`to_json` of the rows, a row at a time (the same text, flat memory).
+
+    >>> rows = [{"a": [1, {"b": None}], "t": "x\\ny"}, {"a": []}]
+    >>> "".join(json_pieces(rows)) == to_json(rows) and "".join(json_pieces([])) == to_json([])
+    True
+    """
+    first = True
+    for row in rows:
+        text = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + text
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def _lines(
+    rows: Iterator[dict[str, Any]], columns: Sequence[str] | None, sep: str
+) -> Iterator[str]:
+    """CSV (``sep`` ",") or TSV lines of the rows, header first, a row at a time."""
+    first = next(rows, None)
+    names = list(columns or (first.keys() if first else []))
+    if sep == "\t" and first is None:
+        return
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    yield to_csv([], names) if sep == "," else "\t".join(names) + "\n"
+    for row in itertools.chain([first] if first else [], rows):
+        if sep == ",":
+            writer.writerow([cell_text(row.get(c), keep_controls=True) for c in names])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        else:
+            yield "\t".join(cell_text(row.get(c)) for c in names) + "\n"
+
+
 def render(
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     fmt: Format | str = Format.table,
     *,
     columns: Sequence[str] | None = None,
     wrap: Sequence[str] = ("title",),
     title: str | None = None,
 ) -> None:
-    """Write rows to stdout in ``fmt``; ``wrap`` names the columns that may wrap."""
+    """Write rows to stdout in ``fmt``; ``wrap`` names the columns that may wrap.
+
+    ``rows`` may be an iterator: json, csv and tsv are written as the rows come (a
+    million proposals never sit in memory as text); a table needs them all first."""
     fmt = Format(fmt)
     if fmt is Format.json:
-        write_out(to_json(rows))
+        write_out(json_pieces(rows))
     elif fmt is Format.csv:
-        write_out(to_csv(rows, columns))
+        write_out(_lines(iter(rows), columns, ","))
     elif not sys.stdout.isatty():
-        if rows:
-            write_out(to_tsv(rows, columns))
+        write_out(_lines(iter(rows), columns, "\t"))
     else:
-        _rich_table(rows, columns, wrap, title)
+        _rich_table(list(rows), columns, wrap, title)
         sys.stdout.flush()
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -182,14 +184,21 @@ def _propose(
 ) -> None:
     from paperdb import dedupe as lib
 
-    rows = lib.proposals(db, min_score=min_score)[:limit]
-    _render(rows, fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
-    ready = sum(1 for r in rows if r["score"] >= threshold)
-    _say(f"{len(rows)} proposal(s); {ready} at or above {threshold:g} would be merged by --apply")
+    seen = ready = 0
+
+    def counted() -> Iterator[dict[str, Any]]:  # rows are written as they come
+        nonlocal seen, ready
+        for row in itertools.islice(lib.iter_proposals(db, min_score=min_score), limit):
+            seen += 1
+            ready += row["score"] >= threshold
+            yield row
+
+    _render(counted(), fmt, PROPOSAL_COLUMNS, ("a_title", "b_title", "evidence", "differs"))
+    _say(f"{seen} proposal(s); {ready} at or above {threshold:g} would be merged by --apply")
 
 
 def _render(
-    rows: list[dict[str, Any]], fmt: Format, columns: tuple[str, ...], wrap: tuple[str, ...]
+    rows: Iterable[dict[str, Any]], fmt: Format, columns: tuple[str, ...], wrap: tuple[str, ...]
 ) -> None:
     from paperdb.output import render
 

@@ -18,7 +18,7 @@ from paperdb.dedupe.match import (
 )
 from paperdb.dedupe.merges import MergeResult, apply, list_merges, mark_not_same, merge, undo
 from paperdb.dedupe.pairs import Pair, clusters, find_pairs
-from paperdb.dedupe.proposals import proposals
+from paperdb.dedupe.proposals import iter_proposals, proposals
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
@@ -31,6 +31,7 @@ __all__ = [
     "apply",
     "clusters",
     "find_pairs",
+    "iter_proposals",
     "list_merges",
     "mark_not_same",
     "merge",

@@ -18,6 +18,8 @@ dictionaries of the titles that have one; each rule's own index is small or tran
 
 from __future__ import annotations
 
+import itertools
+import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +29,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz
 
 from paperdb import normalize
-from paperdb.dedupe.match import main_title, normalize_for_match
+from paperdb.dedupe.match import UNMATCHED_PENALTY, content_words, main_title, normalize_for_match
 from paperdb.dedupe.words import RARE, Vocabulary, nickname_splits
 
 WINDOW = 8  # sorted-neighbourhood window
@@ -63,19 +65,29 @@ class Item(NamedTuple):
     venue: str | None = None
 
 
+_ARXIV_RE = re.compile(r"(\d{4})\.(\d{4,5})")
+
+
 @dataclass(slots=True)
 class Titles:
-    """What the rules and the scoring look at, one column per field (index = title)."""
+    """What the rules and the scoring look at, one column per field (index = title).
+
+    Dense fields are arrays (a million titles: a few MB each); an arXiv id in the usual
+    ``YYMM.NNNNN`` form is a number, others stay text in a dictionary; a glued nickname
+    is the number of leading words to drop (a bit each), its rest read off the title."""
 
     ids: array[int] = field(default_factory=lambda: array("q"))
     years: array[int] = field(default_factory=lambda: array("H"))  # 0: no year
     norms: list[str] = field(default_factory=list)
     venues: array[int] = field(default_factory=lambda: array("H"))  # 0: none or a preprint
     venue_names: list[str | None] = field(default_factory=lambda: [None])
-    arxiv: dict[int, str] = field(default_factory=dict)
+    arxiv_codes: array[int] = field(default_factory=lambda: array("q"))  # 0: none / text
+    arxiv_text: dict[int, str] = field(default_factory=dict)
     nicknames: dict[int, str] = field(default_factory=dict)
     mains: dict[int, str] = field(default_factory=dict)
-    glued: dict[int, tuple[str, ...]] = field(default_factory=dict)  # after a rare nickname
+    glued: bytearray = field(default_factory=bytearray)  # bit k-1: drop k leading words
+    words: array[int] = field(default_factory=lambda: array("B"))  # content words, <= 255
+    plain: bytearray = field(default_factory=bytearray)  # 1: no rare content word
     vocab: Vocabulary = field(default_factory=Vocabulary)
     min_ratio: float = 0.0
     window: int = WINDOW
@@ -87,7 +99,36 @@ class Titles:
         """The published venue (a preprint server is no venue to disagree with)."""
         return self.venue_names[self.venues[i]]
 
-    def add_venue(self, venue: object, codes: dict[object, int]) -> None:
+    def arxiv(self, i: int) -> str | None:
+        code = self.arxiv_codes[i]
+        if not code:
+            return self.arxiv_text.get(i)
+        number, width = divmod(code % 10**7, 10)
+        return f"{code // 10**7:04d}.{number:0{width}d}"
+
+    def glued_rests(self, i: int) -> tuple[str, ...]:
+        """The title without each of its glued nicknames."""
+        mask = self.glued[i]
+        if not mask:
+            return ()
+        norm = self.norms[i]
+        return tuple(norm.split(" ", k)[k] for k in range(1, 9) if mask & (1 << (k - 1)))
+
+    def add(self, i: int, item: Item | tuple[Any, ...], codes: dict[object, int]) -> None:
+        """Append one item's dense fields (the title is the caller's)."""
+        self.ids.append(int(item[0]))
+        self.years.append(item[2] if isinstance(item[2], int) and 0 < item[2] < 65536 else 0)
+        arxiv = str(item[3]) if item[3] else ""
+        match = _ARXIV_RE.fullmatch(arxiv)
+        if match:
+            number = match.group(2)
+            code = int(match.group(1)) * 10**7 + int(number) * 10 + len(number)
+        self.arxiv_codes.append(code if match else 0)
+        if arxiv and not match:
+            self.arxiv_text[i] = arxiv
+        if len(item) > 4 and item[4]:
+            self.nicknames[i] = str(item[4]).casefold()
+        venue = item[5] if len(item) > 5 else None
         if venue not in codes:
             info = normalize.lookup_venue(str(venue)) if venue else None
             published = bool(venue) and (info is None or info.kind != "preprint")
@@ -95,35 +136,37 @@ class Titles:
             if published:
                 self.venue_names.append(str(venue))
         self.venues.append(codes[venue])
+        self.glued.append(0)
 
 
 def titles_of(
     items: Iterable[Item | tuple[Any, ...]], *, min_ratio: float, window: int = WINDOW
 ) -> Titles:
     """Read ``(id, title, year, arxiv_id[, nickname[, venue]])`` tuples into columns, one
-    at a time."""
+    at a time; then, with the word counts known, the glued nicknames and each title's
+    content words."""
     t = Titles(min_ratio=min_ratio, window=window)
-    leads: list[tuple[int, str, str]] = []
+    leads: list[tuple[int, int]] = []  # (title, leading words of a possible nickname)
     codes: dict[object, int] = {}
     for i, item in enumerate(items):
         title, norm = str(item[1]), normalize_for_match(str(item[1]))
-        t.ids.append(int(item[0]))
-        t.years.append(item[2] if isinstance(item[2], int) and 0 < item[2] < 65536 else 0)
+        t.add(i, item, codes)
         t.norms.append(norm)
         t.vocab.add(norm)
-        if item[3]:
-            t.arxiv[i] = str(item[3])
-        if len(item) > 4 and item[4]:
-            t.nicknames[i] = str(item[4]).casefold()
-        t.add_venue(item[5] if len(item) > 5 else None, codes)
         if (head := main_title(title)) is not None:
             t.mains[i] = head
-        for nick, rest in nickname_splits(title):
-            leads.append((i, normalize_for_match(nick).split(" ", 1)[0], rest))
-    for i, nick, rest in leads:  # a nickname is a token few titles use: needs the counts
-        rest_norm = normalize_for_match(rest)
-        if t.vocab.count(nick) <= RARE and rest_norm != t.norms[i]:
-            t.glued[i] = (*t.glued.get(i, ()), rest_norm)
+        for _nick, rest in nickname_splits(title):
+            rest_norm = normalize_for_match(rest)
+            if rest_norm and norm.endswith(" " + rest_norm):
+                leads.append((i, norm[: -len(rest_norm)].count(" ")))
+    for i, k in leads:  # a nickname is a token few titles use: needs the counts
+        if t.vocab.count(t.norms[i].split(" ", 1)[0]) <= RARE and k <= 8:
+            t.glued[i] |= 1 << (k - 1)
+    counts = t.vocab.counts
+    for norm in t.norms:
+        words = content_words(norm)
+        t.words.append(min(len(words), 255))
+        t.plain.append(all(counts.get(w, 0) > RARE for w in words))
     return t
 
 
@@ -148,10 +191,15 @@ def _compact(norm: str) -> str:
     return norm.replace(" ", "")
 
 
+def _sorted(n: int, key: Callable[[int], str]) -> array[int]:
+    """Title indexes in the order of ``key`` (4 bytes each, not a Python int each)."""
+    return array("i", sorted(range(n), key=key))
+
+
 def exact(t: Titles) -> IndexPairs:
     """Same letters and digits (each title paired with the next BLOCK_CAP of its key)."""
     norms = t.norms
-    order = sorted(range(len(norms)), key=lambda i: _compact(norms[i]))
+    order = _sorted(len(norms), lambda i: _compact(norms[i]))
     start = 0
     while start < len(order):
         key = _compact(norms[order[start]])
@@ -164,33 +212,47 @@ def exact(t: Titles) -> IndexPairs:
         start = end
 
 
+def _close(t: Titles, order: array[int], skip: array[int] | None) -> IndexPairs:
+    """Pairs within the window of ``order`` with the raw ratio they need: the floor, plus
+    what the content words one title has more than the other cost (none of them has a
+    counterpart), unless a rare word may be a glued one (see ``match``). Pairs within
+    the window of the order whose positions are ``skip`` were looked at already."""
+    ratio, norms, words, plain = fuzz.ratio, t.norms, t.words, t.plain
+    floor, window = t.min_ratio, t.window
+    for pos, i in enumerate(order):
+        ni, wi = norms[i], words[i]
+        for j in order[pos + 1 : pos + window]:
+            if skip is not None and abs(skip[i] - skip[j]) < window:
+                continue
+            wj = words[j]
+            cutoff = floor
+            if wi != wj and plain[i if wi < wj else j] and wi < 255 and wj < 255:
+                cutoff += UNMATCHED_PENALTY * abs(wi - wj)
+            if cutoff <= 100 and ratio(ni, norms[j], score_cutoff=cutoff):
+                yield i, j
+
+
 def neighbours(t: Titles) -> IndexPairs:
-    """Close in sorted order, forwards or backwards, with a raw ratio of ``min_ratio``.
+    """Close in sorted order, forwards or backwards, with the raw ratio they need.
 
     A pair close in both orders comes out once (from the forward order)."""
-    ratio, norms, window = fuzz.ratio, t.norms, t.window
-    order = sorted(range(len(norms)), key=norms.__getitem__)
+    norms = t.norms
+    order = _sorted(len(norms), norms.__getitem__)
     position = array("i", bytes(4 * len(norms)))
     for pos, i in enumerate(order):
         position[i] = pos
-        for j in order[pos + 1 : pos + window]:
-            if ratio(norms[i], norms[j], score_cutoff=t.min_ratio):
-                yield i, j
-    order = sorted(range(len(norms)), key=lambda i: norms[i][::-1])
-    for pos, i in enumerate(order):
-        for j in order[pos + 1 : pos + window]:
-            if abs(position[i] - position[j]) >= window and ratio(
-                norms[i], norms[j], score_cutoff=t.min_ratio
-            ):
-                yield i, j
+    yield from _close(t, order, None)
+    del order
+    yield from _close(t, _sorted(len(norms), lambda i: norms[i][::-1]), position)
 
 
 def glued_nicknames(t: Titles) -> IndexPairs:
     """A title whose rest after a rare leading nickname is another title."""
     rests: dict[str, list[int]] = defaultdict(list)
-    for i, found in t.glued.items():
-        for rest in found:
-            rests[_compact(rest)].append(i)
+    for i, mask in enumerate(t.glued):
+        if mask:
+            for rest in t.glued_rests(i):
+                rests[_compact(rest)].append(i)
     for j, norm in enumerate(t.norms):
         for i in rests.get(_compact(norm), ())[:BLOCK_CAP]:
             yield i, j
@@ -216,7 +278,8 @@ def nicknames(t: Titles) -> IndexPairs:
 
 def arxiv_ids(t: Titles) -> IndexPairs:
     """The same arXiv id."""
-    for members in _group((arxiv, i) for i, arxiv in t.arxiv.items()):
+    keys = ((code, i) for i, code in enumerate(t.arxiv_codes) if code)
+    for members in _group(itertools.chain(keys, ((a, i) for i, a in t.arxiv_text.items()))):
         yield from _block_pairs(members)
 
 

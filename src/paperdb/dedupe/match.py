@@ -160,7 +160,23 @@ def _counterparts(token: str, other: str, vocab: Vocabulary | None) -> bool:
     )
 
 
-def _surplus(ta: list[str], tb: list[str]) -> list[str]:
+def content_words(norm: str) -> list[str]:
+    """The words of a normalized title that carry identity (no stopwords)."""
+    return _content(norm.split())
+
+
+@lru_cache(maxsize=1 << 14)  # a title meets its sorted neighbours one after another
+def _words_of(norm: str) -> tuple[str, ...]:
+    return tuple(_content(norm.split()))
+
+
+def _surpluses(a: str, b: str) -> tuple[list[str], list[str]]:
+    """The content words each title has more of than the other."""
+    ta, tb = _words_of(a), _words_of(b)
+    return _surplus(ta, tb), _surplus(tb, ta)
+
+
+def _surplus(ta: Sequence[str], tb: Sequence[str]) -> list[str]:
     """Words of ``ta`` that ``tb`` lacks, as often as ``ta`` has them more."""
     if len(set(ta)) == len(ta):
         sb = set(tb)
@@ -185,8 +201,7 @@ def unmatched_words(a: str, b: str, vocab: Vocabulary | None = None) -> tuple[li
     ...                 "deep neuarl networks via architecture search")
     (['neural'], [])
     """
-    ta, tb = _content(a.split()), _content(b.split())
-    only_a, pool = _surplus(ta, tb), _surplus(tb, ta)
+    only_a, pool = _surpluses(a, b)
     missing_a = []
     for token in only_a:
         partner = next((u for u in pool if _counterparts(token, u, vocab)), None)
@@ -197,8 +212,19 @@ def unmatched_words(a: str, b: str, vocab: Vocabulary | None = None) -> tuple[li
     return missing_a, pool
 
 
+@lru_cache(maxsize=1 << 14)
 def _is_short(norm: str) -> bool:
-    return len(_content(norm.split())) < SHORT_TOKENS or len(norm.replace(" ", "")) < SHORT_CHARS
+    return len(_words_of(norm)) < SHORT_TOKENS or len(norm.replace(" ", "")) < SHORT_CHARS
+
+
+def _surplus_cost(a: str, b: str, vocab: Vocabulary | None) -> float:
+    """What the content words one title has more than the other cost at least (each has
+    no counterpart), or 0 when a rare token may be a glued word that excuses them."""
+    wa, wb = _words_of(a), _words_of(b)
+    shorter = wa if len(wa) < len(wb) else wb
+    if vocab is None or vocab.any_rare(shorter):
+        return 0.0
+    return UNMATCHED_PENALTY * abs(len(wa) - len(wb))
 
 
 def _word_penalty(a: str, b: str, reasons: list[str], vocab: Vocabulary | None) -> float:
@@ -208,12 +234,8 @@ def _word_penalty(a: str, b: str, reasons: list[str], vocab: Vocabulary | None) 
     if not missing:
         return 0.0
     glued_a, glued_b = "".join(only_a), "".join(only_b)
-    fewer = only_a if len(only_a) < len(only_b) else only_b
     if (
-        only_a
-        and only_b
-        and len(only_a) != len(only_b)
-        and (vocab is None or all(vocab.count(t) <= RARE for t in fewer))
+        _may_be_glued(only_a, only_b, vocab)
         and _digits(glued_a) == _digits(glued_b)
         and Levenshtein.distance(glued_a, glued_b, score_cutoff=2) <= 2
         and fuzz.ratio(glued_a, glued_b) >= 80
@@ -226,6 +248,15 @@ def _word_penalty(a: str, b: str, reasons: list[str], vocab: Vocabulary | None) 
         return 0.0
     reasons.append("words without counterpart: " + ", ".join(missing))
     return UNMATCHED_PENALTY * len(missing)
+
+
+def _may_be_glued(only_a: list[str], only_b: list[str], vocab: Vocabulary | None) -> bool:
+    """Whether the words each side lacks may be one glued or split word: a different
+    number on each side, the fewer all rare tokens."""
+    if not only_a or not only_b or len(only_a) == len(only_b):
+        return False
+    fewer = only_a if len(only_a) < len(only_b) else only_b
+    return vocab is None or all(vocab.count(t) <= RARE for t in fewer)
 
 
 def _year_gap(year_a: int | None, year_b: int | None) -> bool:
@@ -299,7 +330,7 @@ def score_pair(
     if a.replace(" ", "") == b.replace(" ", ""):
         score = 100.0
         reasons.append("same normalized title")
-    elif (
+    elif (glued_a or glued_b) and (
         glued := _glued(
             a,
             b,
@@ -322,6 +353,9 @@ def score_pair(
         reasons.append(f"title ratio {score:g}")
         if score < floor:
             return score, reasons
+        if (surplus := _surplus_cost(a, b, vocab)) > score - floor:
+            reasons.append("words without counterpart")
+            return score - surplus, reasons
         score -= _word_penalty(a, b, reasons, vocab)
     if _year_gap(year_a, year_b):
         score -= YEAR_GAP_PENALTY

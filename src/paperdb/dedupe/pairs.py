@@ -49,12 +49,12 @@ def _score(
         t.norms[j],
         year_a=t.year(i),
         year_b=t.year(j),
-        arxiv_a=t.arxiv.get(i),
-        arxiv_b=t.arxiv.get(j),
+        arxiv_a=t.arxiv(i),
+        arxiv_b=t.arxiv(j),
         main_a=t.mains.get(i),
         main_b=t.mains.get(j),
-        glued_a=t.glued.get(i, ()),
-        glued_b=t.glued.get(j, ()),
+        glued_a=t.glued_rests(i),
+        glued_b=t.glued_rests(j),
         venue_a=t.venue(i),
         venue_b=t.venue(j),
         shared_code=(lambda: shared_code(ids[i], ids[j])) if shared_code else None,
@@ -101,11 +101,14 @@ def find_pairs(
                 continue
             if found is None or scored[0] > found.score:
                 best[key] = _Found(i, j, scored[0], scored[1], bit)
-    pairs = [
-        Pair(a, b, f.score, [n for bit, n in EVIDENCE_NAMES.items() if f.bits & bit] + f.reasons)
-        for (a, b), f in best.items()
-    ]
-    return sorted(pairs, key=lambda p: (-p.score, p.a, p.b))
+    del titles  # the columns go before the pairs are made (flat memory at 1M)
+    pairs = []
+    while best:  # each found pair is freed as its Pair is made
+        (a, b), f = best.popitem()
+        names = [n for bit, n in EVIDENCE_NAMES.items() if f.bits & bit]
+        pairs.append(Pair(a, b, f.score, names + f.reasons))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    return pairs
 
 
 def clusters(

@@ -10,6 +10,7 @@ from paperdb.db import chunked, placeholders
 from paperdb.dedupe.match import DEFAULT_MIN_SCORE
 from paperdb.dedupe.pairs import Pair, find_pairs
 
+ROWS_CHUNK = 1000  # pairs whose papers are read at once
 _DIFF_FIELDS = ("year", "venue", "presentation", "nickname", "arxiv_id", "authors")
 
 
@@ -34,7 +35,18 @@ def proposals(
     conn: sqlite3.Connection, *, min_score: float = DEFAULT_MIN_SCORE
 ) -> list[dict[str, Any]]:
     """Proposed duplicate pairs as rows: ids, both titles, score, evidence, fields that differ."""
-    return _rows(conn, proposed_pairs(conn, min_score=min_score))
+    return list(iter_proposals(conn, min_score=min_score))
+
+
+def iter_proposals(
+    conn: sqlite3.Connection, *, min_score: float = DEFAULT_MIN_SCORE
+) -> Iterator[dict[str, Any]]:
+    """:func:`proposals`, a row at a time: the papers are read a chunk of pairs at a time
+    (a million papers may give hundreds of thousands of proposals). Read it inside one
+    read transaction, as the CLI does, so the rows match the pairs."""
+    pairs = proposed_pairs(conn, min_score=min_score)
+    for start in range(0, len(pairs), ROWS_CHUNK):
+        yield from _rows(conn, pairs[start : start + ROWS_CHUNK])
 
 
 def proposed_pairs(conn: sqlite3.Connection, *, min_score: float) -> list[Pair]:
@@ -74,9 +86,8 @@ def _papers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict[str, Any
     return papers
 
 
-def _rows(conn: sqlite3.Connection, pairs: Sequence[Pair]) -> list[dict[str, Any]]:
+def _rows(conn: sqlite3.Connection, pairs: Sequence[Pair]) -> Iterator[dict[str, Any]]:
     papers = _papers(conn, sorted({p.a for p in pairs} | {p.b for p in pairs}))
-    rows = []
     for p in pairs:
         a, b = papers[p.a], papers[p.b]
         differ = [
@@ -84,15 +95,12 @@ def _rows(conn: sqlite3.Connection, pairs: Sequence[Pair]) -> list[dict[str, Any
             for name in _DIFF_FIELDS
             if a[name] is not None and b[name] is not None and a[name] != b[name]
         ]
-        rows.append(
-            {
-                "a": p.a,
-                "b": p.b,
-                "score": p.score,
-                "a_title": a["title"],
-                "b_title": b["title"],
-                "evidence": p.evidence,
-                "differs": differ,
-            }
-        )
-    return rows
+        yield {
+            "a": p.a,
+            "b": p.b,
+            "score": p.score,
+            "a_title": a["title"],
+            "b_title": b["title"],
+            "evidence": p.evidence,
+            "differs": differ,
+        }

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 IN_USE = 2
 COMPARABLE = 5
@@ -34,12 +35,18 @@ _TOKEN_RE = re.compile(r"([A-Za-z0-9]+)(\s*:\s*|\s+|-)(?=\w)")
 class Vocabulary:
     """How many titles use each word (a title counts once per word)."""
 
-    __slots__ = ("counts",)
+    __slots__ = ("any_rare", "counts")
 
     def __init__(self, titles: Iterable[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
         for norm in titles:
             self.add(norm)
+        # Asked for each title many times in a row (sorted neighbours): remembered.
+        self.any_rare = lru_cache(maxsize=1 << 16)(self._any_rare)
+
+    def _any_rare(self, words: tuple[str, ...]) -> bool:
+        """Whether some of the words are used by at most RARE titles."""
+        return any(self.counts.get(w, 0) <= RARE for w in words)
 
     def add(self, norm: str) -> None:
         """Count the words of one normalized title."""
@@ -79,6 +86,9 @@ def nickname_splits(title: str) -> list[tuple[str, str]]:
     """
     first = _TOKEN_RE.match(title)
     if first is None or not first.group(1)[:1].isalpha():
+        return []
+    tail = first.group(1)[1:]
+    if first.group(2) != "-" and tail.isalpha() and tail.islower():  # "Towards", "On"
         return []
     found = []
     rest = title[first.end() :]
