@@ -155,10 +155,10 @@ def titles_of(
         t.vocab.add(norm)
         if (head := main_title(title)) is not None:
             t.mains[i] = head
-        for _nick, rest in nickname_splits(title):
-            rest_norm = normalize_for_match(rest)
-            if rest_norm and norm.endswith(" " + rest_norm):
-                leads.append((i, norm[: -len(rest_norm)].count(" ")))
+        for nick, _rest in nickname_splits(title):
+            head = normalize_for_match(nick)  # words are normalized one by one
+            if head and norm.startswith(head + " "):
+                leads.append((i, head.count(" ") + 1))
     for i, k in leads:  # a nickname is a token few titles use: needs the counts
         if t.vocab.count(t.norms[i].split(" ", 1)[0]) <= RARE and k <= 8:
             t.glued[i] |= 1 << (k - 1)
@@ -219,16 +219,23 @@ def _close(t: Titles, order: array[int], skip: array[int] | None) -> IndexPairs:
     the window of the order whose positions are ``skip`` were looked at already."""
     ratio, norms, words, plain = fuzz.ratio, t.norms, t.words, t.plain
     floor, window = t.min_ratio, t.window
+    # ratio = 2 * matches / (len a + len b) <= 2 * shorter / (len a + len b)
+    share = floor / (200 - floor) if floor < 100 else 1.0
     for pos, i in enumerate(order):
         ni, wi = norms[i], words[i]
+        li = len(ni)
         for j in order[pos + 1 : pos + window]:
-            if skip is not None and abs(skip[i] - skip[j]) < window:
+            nj = norms[j]
+            lj = len(nj)
+            if (li < lj * share if li < lj else lj < li * share) or (
+                skip is not None and abs(skip[i] - skip[j]) < window
+            ):
                 continue
             wj = words[j]
             cutoff = floor
             if wi != wj and plain[i if wi < wj else j] and wi < 255 and wj < 255:
                 cutoff += UNMATCHED_PENALTY * abs(wi - wj)
-            if cutoff <= 100 and ratio(ni, norms[j], score_cutoff=cutoff):
+            if cutoff <= 100 and ratio(ni, nj, score_cutoff=cutoff):
                 yield i, j
 
 

@@ -99,7 +99,7 @@ def normalize_for_match(title: str) -> str:
     'deep compression pruning quantization huffman coding'
     """
     _nick, rest = normalize.split_glued_nickname(title)
-    text = unicodedata.normalize("NFKC", rest).casefold()
+    text = rest.lower() if rest.isascii() else unicodedata.normalize("NFKC", rest).casefold()
     return _NON_WORD_RE.sub(" ", text).strip()
 
 
