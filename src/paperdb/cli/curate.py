@@ -188,7 +188,8 @@ def _propose(
 
     def counted() -> Iterator[dict[str, Any]]:  # rows are written as they come
         nonlocal seen, ready
-        for row in itertools.islice(lib.iter_proposals(db, min_score=min_score), limit):
+        stop = None if limit is None else min(limit, sys.maxsize)  # --limit is unbounded
+        for row in itertools.islice(lib.iter_proposals(db, min_score=min_score), stop):
             seen += 1
             ready += row["score"] >= threshold
             yield row
