@@ -153,10 +153,14 @@ def _near(token: str, other: str) -> bool:
 
 def _counterparts(token: str, other: str, vocab: Vocabulary | None) -> bool:
     """A near form of the token that is not a different word in use."""
+    if vocab is None:
+        return _near(token, other)
+    return vocab.remember(_counterparts_in, token, other)
+
+
+def _counterparts_in(vocab: Vocabulary, token: str, other: str) -> bool:
     return _near(token, other) and (
-        vocab is None
-        or _singular(token) == _singular(other)
-        or not vocab.distinct_words(token, other)
+        _singular(token) == _singular(other) or not vocab.distinct_words(token, other)
     )
 
 
@@ -170,8 +174,19 @@ def _words_of(norm: str) -> tuple[str, ...]:
     return tuple(_content(norm.split()))
 
 
+@lru_cache(maxsize=1 << 14)
+def _word_set(norm: str) -> frozenset[str] | None:
+    """The content words as a set, or None when one is repeated."""
+    words = _words_of(norm)
+    found = frozenset(words)
+    return found if len(found) == len(words) else None
+
+
 def _surpluses(a: str, b: str) -> tuple[list[str], list[str]]:
     """The content words each title has more of than the other."""
+    sa, sb = _word_set(a), _word_set(b)
+    if sa is not None and sb is not None:
+        return [t for t in _words_of(a) if t not in sb], [t for t in _words_of(b) if t not in sa]
     ta, tb = _words_of(a), _words_of(b)
     return _surplus(ta, tb), _surplus(tb, ta)
 

@@ -43,18 +43,20 @@ SharedCode = Callable[[int, int], bool]
 def _score(
     t: Titles, i: int, j: int, floor: float, shared_code: SharedCode | None
 ) -> tuple[float, list[str]] | None:
-    ids = t.ids
+    ids, codes = t.ids, t.arxiv_codes
+    # Only two ids can disagree; most titles have no glued nickname.
+    both = (codes[i] or i in t.arxiv_text) and (codes[j] or j in t.arxiv_text)
     return score_pair(
         t.norms[i],
         t.norms[j],
         year_a=t.year(i),
         year_b=t.year(j),
-        arxiv_a=t.arxiv(i),
-        arxiv_b=t.arxiv(j),
+        arxiv_a=t.arxiv(i) if both else None,
+        arxiv_b=t.arxiv(j) if both else None,
         main_a=t.mains.get(i),
         main_b=t.mains.get(j),
-        glued_a=t.glued_rests(i),
-        glued_b=t.glued_rests(j),
+        glued_a=t.glued_rests(i) if t.glued[i] else (),
+        glued_b=t.glued_rests(j) if t.glued[j] else (),
         venue_a=t.venue(i),
         venue_b=t.venue(j),
         shared_code=(lambda: shared_code(ids[i], ids[j])) if shared_code else None,

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 IN_USE = 2
 COMPARABLE = 5
 RARE = 12  # the largest block of titles sharing a word that is still evidence
+KNOWN_PAIRS = 1 << 18  # word pairs a vocabulary remembers (then starts again)
 
 # A leading token and what separates it from the rest of the title.
 _TOKEN_RE = re.compile(r"([A-Za-z0-9]+)(\s*:\s*|\s+|-)(?=\w)")
@@ -35,7 +36,7 @@ _TOKEN_RE = re.compile(r"([A-Za-z0-9]+)(\s*:\s*|\s+|-)(?=\w)")
 class Vocabulary:
     """How many titles use each word (a title counts once per word)."""
 
-    __slots__ = ("any_rare", "counts")
+    __slots__ = ("any_rare", "counts", "known")
 
     def __init__(self, titles: Iterable[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
@@ -43,6 +44,18 @@ class Vocabulary:
             self.add(norm)
         # Asked for each title many times in a row (sorted neighbours): remembered.
         self.any_rare = lru_cache(maxsize=1 << 16)(self._any_rare)
+        self.known: dict[tuple[str, str], bool] = {}
+
+    def remember(self, decide: Callable[[Vocabulary, str, str], bool], a: str, b: str) -> bool:
+        """``decide(self, a, b)``, remembered for this vocabulary (titles share their
+        words: the same pair of words meets again and again). Ask once the counts are
+        complete."""
+        found = self.known.get((a, b))
+        if found is None:
+            if len(self.known) >= KNOWN_PAIRS:
+                self.known.clear()
+            found = self.known[(a, b)] = decide(self, a, b)
+        return found
 
     def _any_rare(self, words: tuple[str, ...]) -> bool:
         """Whether some of the words are used by at most RARE titles."""
