@@ -197,19 +197,31 @@ def _sorted(n: int, key: Callable[[int], str]) -> array[int]:
 
 
 def exact(t: Titles) -> IndexPairs:
-    """Same letters and digits (each title paired with the next BLOCK_CAP of its key)."""
+    """Same letters and digits (each title paired with the next BLOCK_CAP of its key).
+
+    Titles are grouped by a hash of the key (8 bytes a title, not a copy of each key),
+    then each group by the key itself."""
     norms = t.norms
-    order = _sorted(len(norms), lambda i: _compact(norms[i]))
+    hashes = array("q", (hash(_compact(norm)) for norm in norms))
+    order = _sorted_by_number(hashes)
     start = 0
     while start < len(order):
-        key = _compact(norms[order[start]])
         end = start + 1
-        while end < len(order) and _compact(norms[order[end]]) == key:
+        while end < len(order) and hashes[order[end]] == hashes[order[start]]:
             end += 1
-        for x in range(start, end):
-            for y in range(x + 1, min(end, x + 1 + BLOCK_CAP)):
-                yield order[x], order[y]
+        if end - start > 1:
+            groups: dict[str, list[int]] = defaultdict(list)
+            for x in order[start:end]:
+                groups[_compact(norms[x])].append(x)
+            for members in groups.values():
+                for x in range(len(members)):
+                    for y in range(x + 1, min(len(members), x + 1 + BLOCK_CAP)):
+                        yield members[x], members[y]
         start = end
+
+
+def _sorted_by_number(keys: array[int]) -> array[int]:
+    return array("i", sorted(range(len(keys)), key=keys.__getitem__))
 
 
 def _close(t: Titles, order: array[int], skip: array[int] | None) -> IndexPairs:
