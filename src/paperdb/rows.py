@@ -18,20 +18,6 @@ from paperdb.db import CHUNK, chunked, placeholders
 from paperdb.links import web_url, web_urls
 
 Row = dict[str, Any]
-# The papers' own columns, as _base() returns them (authors split, urls checked).
-_BASE_COLUMNS = (
-    "id",
-    "title",
-    "year",
-    "venue",
-    "venue_kind",
-    "presentation",
-    "authors",
-    "nickname",
-    "arxiv_id",
-    "paper_url",
-    "n_mentions",
-)
 
 
 def _grouped(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> dict[Any, list[Any]]:
@@ -48,8 +34,14 @@ def _grouped(conn: sqlite3.Connection, sql: str, ids: Sequence[int]) -> dict[Any
     }
 
 
-def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
-    """The papers' own columns, topics and code repositories, in the order of ``ids``."""
+# A paper's own columns (what _base() reads), its topics, its code (url, framework, official).
+_Base = tuple[tuple[Any, ...], list[str], list[tuple[str, str | None, int]]]
+
+
+def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[_Base]:
+    """The papers' own columns (id, title, year, venue, venue_kind, presentation,
+    authors, nickname, arxiv_id, paper_url, n_mentions as stored), topics and web-linked
+    code repositories, in the order of ``ids``."""
     cursor = conn.execute(
         "SELECT p.id, p.title, p.year, p.venue, v.kind AS venue_kind, p.presentation,"
         " p.authors, p.nickname, p.arxiv_id, p.paper_url, p.n_mentions"
@@ -71,22 +63,15 @@ def _base(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
         " ORDER BY pc.paper_id, r.url",
         ids,
     )
-    papers = []
-    for pid in ids:
-        values = by_id.get(pid)
-        if values is None:
-            continue
-        paper = dict(zip(_BASE_COLUMNS, values, strict=True))
-        paper["topics"] = topics.get(pid, [])
-        paper["authors"] = paper["authors"].split("; ") if paper["authors"] else []
-        paper["paper_url"] = web_url(paper["paper_url"])
-        paper["code"] = [
-            {"url": url, "framework": framework, "official": official}
-            for url, framework, official in code.get(pid, [])
-            if web_url(url) is not None
-        ]
-        papers.append(paper)
-    return papers
+    return [
+        (by_id[pid], topics.get(pid, []), [c for c in code.get(pid, ()) if web_url(c[0])])
+        for pid in ids
+        if pid in by_id
+    ]
+
+
+def _authors(stored: str | None) -> list[str]:
+    return stored.split("; ") if stored else []
 
 
 def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
@@ -97,23 +82,24 @@ def summaries(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
     """
     rows: list[Row] = []
     for chunk in chunked(ids):
-        rows.extend(
-            {
-                "id": p["id"],
-                "title": p["title"],
-                "year": p["year"],
-                "venue": p["venue"],
-                "venue_kind": p["venue_kind"],
-                "presentation": p["presentation"],
-                "topics": p["topics"],
-                "authors": p["authors"],
-                "nickname": p["nickname"],
-                "paper_url": p["paper_url"],
-                "code": [c["url"] for c in p["code"]],
-                "n_mentions": p["n_mentions"],
-            }
-            for p in _base(conn, chunk)
-        )
+        for values, topics, code in _base(conn, chunk):
+            pid, title, year, venue, kind, presentation, authors, nick, _, url, n = values
+            rows.append(
+                {
+                    "id": pid,
+                    "title": title,
+                    "year": year,
+                    "venue": venue,
+                    "venue_kind": kind,
+                    "presentation": presentation,
+                    "topics": topics,
+                    "authors": _authors(authors),
+                    "nickname": nick,
+                    "paper_url": web_url(url),
+                    "code": [c[0] for c in code],
+                    "n_mentions": n,
+                }
+            )
     return rows
 
 
@@ -179,31 +165,30 @@ def _full_chunk(conn: sqlite3.Connection, ids: Sequence[int], with_mentions: boo
         ids,
     )
     mentions = _mentions(conn, ids) if with_mentions else {}
-    papers = [
-        {
-            "id": p["id"],
-            "title": p["title"],
-            "year": p["year"],
-            "venue": p["venue"],
-            "venue_kind": p["venue_kind"],
-            "presentation": p["presentation"],
-            "topics": p["topics"],
-            "authors": p["authors"],
-            "nickname": p["nickname"],
-            "arxiv_id": p["arxiv_id"],
-            "paper_url": p["paper_url"],
+    papers = []
+    for values, topics, code in _base(conn, ids):
+        pid, title, year, venue, kind, presentation, authors, nick, arxiv_id, url, _ = values
+        paper = {
+            "id": pid,
+            "title": title,
+            "year": year,
+            "venue": venue,
+            "venue_kind": kind,
+            "presentation": presentation,
+            "topics": topics,
+            "authors": _authors(authors),
+            "nickname": nick,
+            "arxiv_id": arxiv_id,
+            "paper_url": web_url(url),
             "code": [
-                {"url": c["url"], "framework": c["framework"], "official": bool(c["official"])}
-                for c in p["code"]
+                {"url": repo, "framework": framework, "official": bool(official)}
+                for repo, framework, official in code
             ],
-            "tags": tags.get(p["id"], []),
-            "mentions": mentions.get(p["id"], []),
+            "tags": tags.get(pid, []),
         }
-        for p in _base(conn, ids)
-    ]
-    if not with_mentions:
-        for paper in papers:
-            del paper["mentions"]
+        if with_mentions:
+            paper["mentions"] = mentions.get(pid, [])
+        papers.append(paper)
     return papers
 
 
