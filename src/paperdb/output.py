@@ -48,6 +48,8 @@ def cell_text(value: Any, *, keep_controls: bool = False) -> str:
     """
     if value is None:
         return ""
+    if type(value) is int:
+        return int.__repr__(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):

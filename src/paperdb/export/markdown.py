@@ -24,6 +24,7 @@ GROUPS = ("topic", "venue", "year")
 COLUMNS = ("Title", "Nickname", "Authors", "Venue", "Code", "Notes")
 _NONE_LABEL = {"topic": "Uncategorized", "venue": "Unknown venue", "year": "Unknown year"}
 _ESCAPES = str.maketrans({c: "\\" + c for c in "[]*_`<>|\\"})  # a backslash before each
+_MARKUP_RE = re.compile(r"[\[\]*_`<>|\\]")  # most cells have none: no translate
 
 
 def _escape(text: str) -> str:
@@ -32,7 +33,8 @@ def _escape(text: str) -> str:
     >>> _escape("A [b] *c* | d")
     'A \\\\[b\\\\] \\\\*c\\\\* \\\\| d'
     """
-    return " ".join(text.split()).translate(_ESCAPES)
+    text = " ".join(text.split())
+    return text.translate(_ESCAPES) if _MARKUP_RE.search(text) else text
 
 
 def _code_cell(code: Sequence[Any]) -> str:
