@@ -18,15 +18,18 @@ import sqlite3
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.models import CommandFunctionType
 
 from paperdb import __version__
+from paperdb.cli.help import PlainCommand
+from paperdb.cli.lazy import LazyGroup
 from paperdb.cli.values import FilePath
 from paperdb.errors import PaperdbError
 
@@ -74,8 +77,16 @@ class _App(typer.Typer):
     """The Typer app; its entry point also ends a failed write of the output in one line.
 
     Every command's output, and click's own ``--help`` and ``--version`` text, is
-    flushed here, so a full disk or a closed pipe is seen in this one place.
+    flushed here, so a full disk or a closed pipe is seen in this one place. Its
+    commands have plain help (:class:`~paperdb.cli.help.PlainCommand`) and are built
+    when needed (:class:`~paperdb.cli.lazy.LazyGroup`).
     """
+
+    def command(
+        self, *args: Any, **kwargs: Any
+    ) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        kwargs.setdefault("cls", PlainCommand)
+        return super().command(*args, **kwargs)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         _stand_in_for_closed_streams()
@@ -90,6 +101,7 @@ class _App(typer.Typer):
 
 
 app = _App(
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     # Plain click help and errors: a usage error ends in one "Error: ..." line instead of a
@@ -116,6 +128,15 @@ def err_console() -> Console:
     # emoji=False: user text such as "file.md:100: ..." must not become "file.md💯 ...".
     width = None if sys.stderr.isatty() else 200
     return Console(stderr=True, highlight=False, emoji=False, width=width)
+
+
+def say(message: str) -> None:
+    """One line of plain text on stderr, control characters made inert: a note, a count,
+    ``no papers match``. Written directly: a console (rich) costs ~0.05 s to import."""
+    from paperdb.output import inert
+
+    sys.stderr.write(inert(message) + "\n")
+    sys.stderr.flush()
 
 
 _current: list[State] = []  # the running command's state (for messages outside a ctx)
@@ -302,7 +323,7 @@ def write_output(target: Path | None, text: str | Iterable[str]) -> None:
         InputError: the file cannot be written (nothing is left behind).
     """
     from paperdb.errors import InputError
-    from paperdb.output import inert, write_out
+    from paperdb.output import write_out
 
     if target is None:
         write_out(text)
@@ -311,7 +332,7 @@ def write_output(target: Path | None, text: str | Iterable[str]) -> None:
         write_atomic(target, text)
     except OSError as exc:
         raise InputError(f"{target}: cannot write ({exc.strerror})") from None
-    err_console().print(f"wrote {inert(str(target))}", soft_wrap=True, markup=False)
+    say(f"wrote {target}")
 
 
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:
@@ -335,10 +356,3 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-# Command modules register themselves on `app`; imported last so they can use the above.
-from paperdb.cli import admin, curate, living, query, web  # noqa: E402, F401
-from paperdb.cli.help import use_plain_help  # noqa: E402
-
-use_plain_help(app)

@@ -2,8 +2,8 @@
 
 Typer writes its own forms into help: ``--limit LIMIT`` for a number, ``<a|b>`` for a
 choice argument (0.29 writes Python types: ``{query}``, ``--venue <list[str]>``).
-:class:`PlainCommand` writes click's plain forms instead, for every command
-(:func:`use_plain_help`):
+:class:`PlainCommand` writes click's plain forms instead, for every command (the app
+registers each with it):
 
 - arguments by their metavar or upper-case name, ``...`` when they repeat, ``[..]`` when
   optional: ``Usage: paperdb import [OPTIONS] PATH...``;
@@ -17,12 +17,9 @@ SQLite's integer limit is left out of ranges by the option's type
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from typer.core import TyperArgument, TyperCommand
-
-if TYPE_CHECKING:
-    import typer
 
 
 def _argument_name(param: Any) -> str:
@@ -79,10 +76,3 @@ class PlainCommand(TyperCommand):
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
-
-
-def use_plain_help(app: typer.Typer) -> None:
-    """Give every command registered on ``app`` so far :class:`PlainCommand` help."""
-    for info in app.registered_commands:
-        if info.cls in (None, TyperCommand):  # the default; a command's own class is kept
-            info.cls = PlainCommand

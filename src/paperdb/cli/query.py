@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from paperdb.cli import app, err_console, output_file, reader, user_errors, write_output
+from paperdb.cli import app, output_file, reader, say, user_errors, write_output
 from paperdb.cli.options import (
     ExportFormatOpt,
     ForceOpt,
@@ -46,7 +46,7 @@ def _compact(rows: list[dict[str, Any]], score: bool = False) -> list[dict[str, 
 
 def _emit(rows: list[dict[str, Any]], fmt: Format) -> None:
     if not rows:
-        err_console().print("no papers match", soft_wrap=True)
+        say("no papers match")
         if fmt is Format.table:
             return
     render(rows if fmt is not Format.table else _compact(rows), fmt)
@@ -79,9 +79,9 @@ def search(
         result = run(conn, query, filters, raw=raw, sort=sort, limit=limit)
     if result.corrections:
         fixed = ", ".join(f"{typed} -> {used}" for typed, used in result.corrections)
-        err_console().print(f"searched for: {fixed}", soft_wrap=True, markup=False)
+        say(f"searched for: {fixed}")
     for note in result.notes:
-        err_console().print(f"note: {note}", soft_wrap=True, markup=False)
+        say(f"note: {note}")
     _emit(result.rows, fmt)
 
 
@@ -224,7 +224,7 @@ def stats(
 
         rows = run(conn, list(by), filters, limit=limit)
     if not rows:
-        err_console().print("no papers match", soft_wrap=True)
+        say("no papers match")
     if fmt is Format.table and len(by) == 1 and rows:
         top = max(r["count"] for r in rows)
         width = 40
@@ -271,7 +271,7 @@ def export(
         with reader(ctx) as conn:
             ids = filter_ids(conn, filters, sort=sort, limit=limit)
             if not ids:
-                err_console().print("no papers match", soft_wrap=True)
+                say("no papers match")
             options = ExportOptions(group_by=groups)
             chunks = export_chunks(conn, fmt, options=options, ids=ids)
             write_output(target, chunks)
