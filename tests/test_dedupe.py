@@ -151,6 +151,18 @@ def test_planted_typos_found_by_blocking() -> None:
     assert found <= planted
 
 
+def test_backward_order_is_the_order_of_reversed_titles() -> None:
+    import random
+
+    from paperdb.dedupe.blocking import _sorted_backwards
+
+    rng = random.Random(3)
+    words = ["a", "ab", "net", "networks", "neural", "deep", "x"]
+    norms = [" ".join(rng.choices(words, k=rng.randint(0, 6))) for _ in range(3000)]
+    order = sorted(range(len(norms)), key=lambda i: norms[i][::-1])
+    assert list(_sorted_backwards(norms)) == order
+
+
 def test_clusters_respect_not_same() -> None:
     pairs = [dedupe.Pair(1, 2, 99), dedupe.Pair(2, 3, 98), dedupe.Pair(1, 3, 97)]
     assert dedupe.clusters(pairs, 90) == [[1, 2, 3]]

@@ -262,19 +262,42 @@ def neighbours(t: Titles) -> IndexPairs:
         position[i] = pos
     yield from _close(t, order, None)
     del order
-    yield from _close(t, _sorted(len(norms), lambda i: norms[i][::-1]), position)
+    yield from _close(t, _sorted_backwards(norms), position)
+
+
+def _sorted_backwards(norms: list[str]) -> array[int]:
+    """Title indexes in the order of their reversed text: by the last 16 characters
+    first, then each group of equal endings by the whole text (the same order, without a
+    reversed copy of every title at once)."""
+    order = sorted(range(len(norms)), key=lambda i: norms[i][:-17:-1])
+    out = array("i")
+    start = 0
+    while start < len(order):
+        end_of = norms[order[start]][:-17:-1]
+        end = start + 1
+        while end < len(order) and norms[order[end]][:-17:-1] == end_of:
+            end += 1
+        group = order[start:end]
+        if len(group) > 1:
+            group.sort(key=lambda i: norms[i][::-1])
+        out.extend(group)
+        start = end
+    return out
 
 
 def glued_nicknames(t: Titles) -> IndexPairs:
     """A title whose rest after a rare leading nickname is another title."""
-    rests: dict[str, list[int]] = defaultdict(list)
+    rests: dict[int, list[int]] = defaultdict(list)  # by a hash of the rest's key
     for i, mask in enumerate(t.glued):
         if mask:
             for rest in t.glued_rests(i):
-                rests[_compact(rest)].append(i)
+                rests[hash(_compact(rest))].append(i)
     for j, norm in enumerate(t.norms):
-        for i in rests.get(_compact(norm), ())[:BLOCK_CAP]:
-            yield i, j
+        found = rests.get(hash(key := _compact(norm)))
+        if found is not None:
+            same = [i for i in found if key in map(_compact, t.glued_rests(i))]
+            for i in same[:BLOCK_CAP]:
+                yield i, j
 
 
 def main_titles(t: Titles) -> IndexPairs:

@@ -134,7 +134,7 @@ def _singular(token: str) -> str:
     return token[:-1] if len(token) > 3 and token.endswith("s") else token
 
 
-@lru_cache(maxsize=1 << 18)  # word pairs repeat across the candidate pairs
+@lru_cache(maxsize=1 << 16)  # word pairs repeat across the candidate pairs
 def _near(token: str, other: str) -> bool:
     """A plural/singular form, or a near spelling: 4+ letters, same digits, and one edit
     apart or a ratio of 80 ("addive" / "additive")."""

@@ -27,7 +27,7 @@ from functools import lru_cache
 IN_USE = 2
 COMPARABLE = 5
 RARE = 12  # the largest block of titles sharing a word that is still evidence
-KNOWN_PAIRS = 1 << 18  # word pairs a vocabulary remembers (then starts again)
+KNOWN_PAIRS = 1 << 16  # word pairs a vocabulary remembers (then starts again)
 
 # A leading token and what separates it from the rest of the title.
 _TOKEN_RE = re.compile(r"([A-Za-z0-9]+)(\s*:\s*|\s+|-)(?=\w)")
@@ -43,7 +43,7 @@ class Vocabulary:
         for norm in titles:
             self.add(norm)
         # Asked for each title many times in a row (sorted neighbours): remembered.
-        self.any_rare = lru_cache(maxsize=1 << 16)(self._any_rare)
+        self.any_rare = lru_cache(maxsize=1 << 14)(self._any_rare)
         self.known: dict[tuple[str, str], bool] = {}
 
     def remember(self, decide: Callable[[Vocabulary, str, str], bool], a: str, b: str) -> bool:
