@@ -184,8 +184,7 @@ def json_pieces(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """
     first = True
     for row in rows:
-        text = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-        yield ("[\n  " if first else ",\n  ") + text
+        yield ("[\n  " if first else ",\n  ") + indented_json(row, "  ")
         first = False
     yield "[]\n" if first else "\n]\n"
 

@@ -9,18 +9,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from paperdb.output import indented_json
+from paperdb.output import json_pieces
 from paperdb.rows import iter_papers
 
 
 def render_chunks(papers: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The JSON array text, one paper at a time; the same bytes as one ``json.dumps``."""
-    first = True
-    for paper in papers:
-        text = indented_json(paper, "  ")
-        yield ("[\n  " if first else ",\n  ") + text
-        first = False
-    yield "[]\n" if first else "\n]\n"
+    return json_pieces(papers)
 
 
 def export(conn: sqlite3.Connection) -> str:
