@@ -14,7 +14,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +29,12 @@ _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def package_dir(package_name: str, repo_relative: str) -> Path:
-    """A data folder inside the installed package, else in the source checkout."""
-    packaged = Path(str(resources.files("paperdb").joinpath(package_name)))
+    """A data folder inside the installed package, else in the source checkout.
+
+    The package is installed as files (a wheel, or an editable install of ``src``), so
+    its folder is this module's: importlib.resources would cost every command ~5 ms to
+    import for the same answer."""
+    packaged = Path(__file__).resolve().parent / package_name
     if packaged.is_dir():
         return packaged
     return _REPO_ROOT / repo_relative

@@ -17,7 +17,6 @@ import os
 import sqlite3
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -347,6 +346,8 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
             handle.writelines([text] if isinstance(text, str) else text)
         return
     mode = _file_mode(path)
+    import tempfile  # only for -o FILE: ~5 ms of every other command's start-up
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, mode)
