@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from paperdb import dedupe
+from paperdb.dedupe import match
 from paperdb.dedupe.words import Vocabulary, nickname_splits
 
 TITLE = "Structured Compression of Large Language Models based on Low-Rank Approximation"
@@ -91,3 +95,32 @@ def test_different_nicknames_on_one_title_are_not_a_typo() -> None:
         (4, "Learning both Weights and Connections for Efficient Neural Networks", 2015, None),
     ]
     assert set(merged(items)) == {(3, 4)}  # a glued pair of words is still a typo
+
+
+@given(
+    st.text("abcdefs0123", min_size=1, max_size=14), st.text("abcdefs0123", min_size=1, max_size=14)
+)
+def test_words_of_other_lengths_are_never_near(token: str, other: str) -> None:
+    # The length test that spares the counterpart check (match._partner) never hides one.
+    size, length = len(token), len(other)
+    if not (-1 <= size - length <= 1 or 5 * min(size, length) >= 2 * (size + length)):
+        assert not match._near(token, other)
+        assert match._partner(token, [other], None) is None
+
+
+def test_the_floor_only_cuts_short_scores_that_end_under_it() -> None:
+    common = ("sparse", "dense", "vision", "speech", "graph", "kernel", "robust", "neural")
+    vocab = Vocabulary(f"{w} {v} models" for w in common for v in common for _ in range(3))
+    a = "sparse dense vision speech graph models"
+    for b in (
+        "sparse dense kernel robust neural models",
+        "sparse dense vision speech kernel models",
+    ):
+        full = match.score_pair(a, b, vocab=vocab)
+        assert full is not None
+        for floor in (0.0, 50.0, 75.0, full[0]):
+            cut = match.score_pair(a, b, vocab=vocab, floor=floor)
+            assert cut is not None
+            assert (cut[0] >= floor) == (full[0] >= floor)
+            if cut[0] >= floor:
+                assert cut == full

@@ -217,14 +217,44 @@ def unmatched_words(a: str, b: str, vocab: Vocabulary | None = None) -> tuple[li
     (['neural'], [])
     """
     only_a, pool = _surpluses(a, b)
-    missing_a = []
+    missing_a, _complete = _unmatched(only_a, pool, vocab, None)
+    return missing_a, pool
+
+
+def _unmatched(
+    only_a: list[str], pool: list[str], vocab: Vocabulary | None, most: int | None
+) -> tuple[list[str], bool]:
+    """The words of ``only_a`` without a counterpart in ``pool`` (the counterparts are
+    taken out of ``pool``), and whether the count is complete: it gives up once more
+    than ``most`` words are sure to lack one (``pool`` can lose one word per word left)."""
+    missing_a: list[str] = []
+    left = len(only_a)
     for token in only_a:
-        partner = next((u for u in pool if _counterparts(token, u, vocab)), None)
+        left -= 1
+        partner = _partner(token, pool, vocab)
         if partner is None:
             missing_a.append(token)
         else:
             pool.remove(partner)
-    return missing_a, pool
+        if most is not None and len(missing_a) + max(len(pool) - left, 0) > most:
+            return missing_a, False
+    return missing_a, True
+
+
+def _partner(token: str, pool: list[str], vocab: Vocabulary | None) -> str | None:
+    """The first word of ``pool`` that is a counterpart of ``token``.
+
+    Lengths first: a near form is one letter longer or shorter (a plural, one edit) or
+    has a ratio of 80, which two words reach only when ``5 * shorter >= 2 * (la + lb)``
+    (ratio <= 200 * shorter / (la + lb)); the other words are not asked at all."""
+    size = len(token)
+    for other in pool:
+        length = len(other)
+        if (
+            -1 <= size - length <= 1 or 5 * min(size, length) >= 2 * (size + length)
+        ) and _counterparts(token, other, vocab):
+            return other
+    return None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -242,9 +272,24 @@ def _surplus_cost(a: str, b: str, vocab: Vocabulary | None) -> float:
     return UNMATCHED_PENALTY * abs(len(wa) - len(wb))
 
 
-def _word_penalty(a: str, b: str, reasons: list[str], vocab: Vocabulary | None) -> float:
-    """What the content words without a counterpart cost (the reason is appended)."""
-    only_a, only_b = unmatched_words(a, b, vocab)
+def _word_penalty(
+    a: str, b: str, reasons: list[str], vocab: Vocabulary | None, budget: float
+) -> float:
+    """What the content words without a counterpart cost (the reason is appended).
+
+    When no word either title has more is rare, no glued word can excuse them: the
+    count stops once they cost more than ``budget`` (the score is then sure to end under
+    the floor, and what it ends at does not matter)."""
+    only_a, only_b = _surpluses(a, b)
+    most = None
+    # A Counter's own lookup (0 for a word it lacks) is C code for the words it has.
+    counts = vocab.counts if vocab is not None else None
+    if counts is not None and min(map(counts.__getitem__, (*only_a, *only_b)), default=0) > RARE:
+        most = int((budget + 0.05) // UNMATCHED_PENALTY)  # 0.05: rounding to a tenth
+    only_a, complete = _unmatched(only_a, only_b, vocab, most)
+    if not complete and most is not None:
+        reasons.append("words without counterpart")
+        return UNMATCHED_PENALTY * (most + 1)
     missing = only_a + only_b
     if not missing:
         return 0.0
@@ -371,7 +416,7 @@ def score_pair(
         if (surplus := _surplus_cost(a, b, vocab)) > score - floor:
             reasons.append("words without counterpart")
             return score - surplus, reasons
-        score -= _word_penalty(a, b, reasons, vocab)
+        score -= _word_penalty(a, b, reasons, vocab, score - floor)
     if _year_gap(year_a, year_b):
         score -= YEAR_GAP_PENALTY
         reasons.append(f"years {year_a} and {year_b}")
