@@ -246,13 +246,16 @@ def _partner(token: str, pool: list[str], vocab: Vocabulary | None) -> str | Non
 
     Lengths first: a near form is one letter longer or shorter (a plural, one edit) or
     has a ratio of 80, which two words reach only when ``5 * shorter >= 2 * (la + lb)``
-    (ratio <= 200 * shorter / (la + lb)); the other words are not asked at all."""
+    (ratio <= 200 * shorter / (la + lb)); the other words are not asked at all, and a
+    word that is no near form is not asked about the vocabulary."""
     size = len(token)
     for other in pool:
         length = len(other)
         if (
-            -1 <= size - length <= 1 or 5 * min(size, length) >= 2 * (size + length)
-        ) and _counterparts(token, other, vocab):
+            (-1 <= size - length <= 1 or 5 * min(size, length) >= 2 * (size + length))
+            and _near(token, other)  # cached: most pairs of words end here
+            and _counterparts(token, other, vocab)
+        ):
             return other
     return None
 

@@ -43,22 +43,23 @@ SharedCode = Callable[[int, int], bool]
 def _score(
     t: Titles, i: int, j: int, floor: float, shared_code: SharedCode | None
 ) -> tuple[float, list[str]] | None:
-    ids, codes = t.ids, t.arxiv_codes
-    # Only two ids can disagree; most titles have no glued nickname.
+    ids, codes, years, venues, names = t.ids, t.arxiv_codes, t.years, t.venues, t.venue_names
+    # Only two ids can disagree; most titles have no glued nickname. The columns are read
+    # in place (what Titles.year and Titles.venue do, without two calls each a pair).
     both = (codes[i] or i in t.arxiv_text) and (codes[j] or j in t.arxiv_text)
     return score_pair(
         t.norms[i],
         t.norms[j],
-        year_a=t.year(i),
-        year_b=t.year(j),
+        year_a=years[i] or None,
+        year_b=years[j] or None,
         arxiv_a=t.arxiv(i) if both else None,
         arxiv_b=t.arxiv(j) if both else None,
         main_a=t.mains.get(i),
         main_b=t.mains.get(j),
         glued_a=t.glued_rests(i) if t.glued[i] else (),
         glued_b=t.glued_rests(j) if t.glued[j] else (),
-        venue_a=t.venue(i),
-        venue_b=t.venue(j),
+        venue_a=names[venues[i]],
+        venue_b=names[venues[j]],
         shared_code=(lambda: shared_code(ids[i], ids[j])) if shared_code else None,
         vocab=t.vocab,
         floor=floor,
