@@ -45,20 +45,23 @@ def _value(value: T | None) -> T | None:
     return None if value is None or value == "" else value
 
 
-def summarize_one(mention: Mention) -> tuple[Any, ...]:
-    """:func:`paperdb.papers.summarize` of a single mention, as a row in ``SUMMARY`` order."""
+def summarize_one(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """:func:`paperdb.papers.summarize` of a paper with one mention (a row of
+    ``_MENTIONS_SQL``), as a row in ``SUMMARY`` order."""
+    _, _, _, title, key, year, venue, presentation, arxiv_id, url, broken, nickname = row[:12]
+    authors = row[12]
     return (
-        mention.title,
-        mention.title_key,
-        _value(mention.year),
-        _value(mention.venue),
-        _value(mention.presentation),
-        _value(mention.arxiv_id),
-        None if mention.broken_link else _value(mention.paper_url),
-        _value(mention.nickname),
-        "; ".join(mention.authors) if mention.authors else None,
+        title,
+        key,
+        _value(year),
+        _value(venue),
+        _value(presentation),
+        _value(arxiv_id),
+        None if broken else _value(url),
+        _value(nickname),
+        authors.replace("\x1f", "; ") if authors else None,
         1,
-        int(mention.has_code),
+        int(row[13]),
     )
 
 
@@ -175,6 +178,10 @@ class NewPapers:
         for paper_id, group in itertools.groupby(cursor, key=itemgetter(0)):
             if paper_id in self.from_sql:
                 continue  # lost entries to a replaced file: refresh_papers() reads them
-            mentions = [_stored_mention(row) for row in group]
-            summary = summarize_one(mentions[0]) if len(mentions) == 1 else summarize_many(mentions)
+            rows = list(group)
+            summary = (
+                summarize_one(rows[0])
+                if len(rows) == 1
+                else summarize_many([_stored_mention(row) for row in rows])
+            )
             yield (paper_id, *summary, self._created[paper_id - self._first_id])
