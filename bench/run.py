@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -34,6 +35,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 import corpus  # noqa: E402
 
 TIMEOUT = 1800  # seconds per command
+GNU_TIME = "/usr/bin/time"  # reports a command's own peak RSS (see run())
 
 # (label, kind, paperdb search arguments, grep pipeline for the same question)
 QUERIES: list[tuple[str, str, list[str], str]] = [
@@ -172,7 +174,19 @@ def compile_package() -> None:
 def run(
     cmd: list[str] | str, *, shell: bool = False, stdout: Any = subprocess.DEVNULL
 ) -> dict[str, Any]:
-    """Run one whole process; wall time, exit code and peak RSS (MiB) of that process."""
+    """Run one whole process; wall time, exit code and peak RSS (MiB) of that process.
+
+    A child's ``ru_maxrss`` counts the memory of this process it was forked from (the
+    high-water mark of the address space it had until ``exec``), and this process holds
+    a million-entry truth table by the time dedupe runs; so a command's peak is read by
+    GNU time, a small program whose child starts from its few pages, where it exists.
+    """
+    rss_path = None
+    if not shell and Path(GNU_TIME).exists():
+        fd, name = tempfile.mkstemp(prefix="bench-rss-")
+        os.close(fd)
+        rss_path = Path(name)
+        cmd = [GNU_TIME, "-f", "%M", "-o", name, *cmd]
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -198,13 +212,27 @@ def run(
         proc.stderr.close()
     # grep exits 1 for "no match": that is an answer, not an error.
     ok = proc.returncode == 0 or (shell and proc.returncode == 1)
+    rss = usage.ru_maxrss / 1024
+    if rss_path is not None:
+        rss = _read_kib(rss_path) / 1024 or rss
     return {
         "ok": ok,
         "wall": wall,
-        "rss": usage.ru_maxrss / 1024,
+        "rss": rss,
         "code": proc.returncode,
         "error": None if ok else err.strip().splitlines()[-1:],
     }
+
+
+def _read_kib(path: Path) -> float:
+    """The KiB GNU time wrote (its last line); 0 when it wrote none."""
+    try:
+        lines = path.read_text().split()
+        return float(lines[-1]) if lines else 0.0
+    except (OSError, ValueError):
+        return 0.0
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def timed(cmd: list[str] | str, repeat: int, **kw: Any) -> dict[str, Any]:
