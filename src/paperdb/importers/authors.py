@@ -142,8 +142,6 @@ def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
     ((), 'Deep learning for anomaly detection')
     """
     body = _drop_period(text.strip())
-    if _no_name_first(body):
-        return (), text.strip()
     et_al = re.search(r"\s*,?\s*\bet\s*al\b\.?\s*", body, re.I)
     rest_after = ""
     if et_al:
@@ -158,18 +156,6 @@ def split_author_run(text: str) -> tuple[tuple[str, ...], str]:
     rest = ", ".join(p for p in parts[used:] if p)
     rest = ", ".join(x for x in (rest, rest_after) if x)
     return tuple(taken), rest
-
-
-def _no_name_first(body: str) -> bool:
-    """Whether the first word rules out a run of names (every way of reading one needs
-    :func:`is_name` of a part that starts with it): a quick test for most segments."""
-    word = body.split(None, 1)[0].rstrip(",;") if body else ""
-    if not word or not word.isascii() or any(ch in word for ch in ",;&"):
-        return False  # a CJK name, an accented one, or a part that starts with a comma
-    if word in PARTICLES or any(ch.isdigit() for ch in word):
-        return True
-    bare = word.casefold().strip(".")
-    return not _NAME_WORD_RE.match(word) or (len(bare) > 1 and bare in _NOT_NAME_WORDS)
 
 
 def _leading_names(pairs: list[tuple[str, int]]) -> tuple[list[str], int]:
